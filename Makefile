@@ -1,0 +1,52 @@
+# Every target bootstraps the virtual environment it needs. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Material 9.8 prints an end-of-life notice at every build; this documented setting silences it
+# (see CONTRIBUTING.md, "Moving to Zensical").
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help venv serve build check links tables verify test bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml scripts/fetch_dbconnect.py
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[verify,browser]"
+	$(PY) -m scripts.fetch_dbconnect
+	touch $(STAMP)
+
+venv: $(STAMP) ## Create or update .venv with the pinned packages
+
+serve: $(STAMP) ## Preview the site at http://127.0.0.1:8000 with live reload
+	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(STAMP) ## Build the site into site/ (strict: any warning fails)
+	$(PY) -m mkdocs build --strict --quiet
+
+links: $(STAMP) ## Check every relative link, anchor, image and nav entry
+	$(PY) -m scripts.links
+
+tables: $(STAMP) ## Regenerate the index, statistics and version lines in the docs
+	$(PY) -m scripts.tables
+
+check: $(STAMP) ## Link check and every generator in --check mode
+	$(PY) -m scripts.links
+	$(PY) -m scripts.tables --check
+
+verify: $(STAMP) ## Verify every example with its tool and write reports/verification.json
+	$(PY) -m scripts.verify --json reports/verification.json
+
+test: $(STAMP) ## Run the whole test suite (includes verifying every example and building the site)
+	$(PY) -m pytest
+
+bench: $(STAMP) ## Measure build, serve, link-check and verification times (see benchmarks/README.md)
+	$(PY) -m benchmarks.run
+
+clean: ## Remove build output and caches (keeps .venv)
+	rm -rf site .cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Project scripts: the shared Markdown model and the tools built on it."""

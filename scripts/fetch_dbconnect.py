@@ -1,0 +1,95 @@
+"""Fetch the ``databricks.connect`` package of databricks-connect 19.3.0 for type checking only.
+
+databricks-connect 16.2 and newer require Python 3.12 and ship their own copy of pyspark, so they
+cannot be installed into this project's Python 3.11 environment next to pyspark 4.2.0. The wheel is
+pure Python, though: this script downloads it without installing it (``pip download --no-deps
+--only-binary=:all: --python-version 3.12``) and unpacks ONLY ``databricks/connect/`` (plus the
+one-line namespace ``databricks/__init__.py``) into ``.cache/dbconnect/``. The bundled ``pyspark/`` is left out on purpose: on the type checker's path
+it would shadow the real pyspark 4.2.0 the examples are checked against.
+
+``scripts/verify/python_static.py`` adds ``.cache/dbconnect/`` to basedpyright's ``extraPaths``, so
+``from databricks.connect import DatabricksSession`` is checked against the real 19.3 API.
+
+Usage: ``python -m scripts.fetch_dbconnect [--force]``. Does nothing when the package is already there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+VERSION = "19.3.0"
+PACKAGE_PREFIX = "databricks/connect/"
+# The pkgutil-style namespace file (the same bytes as databricks-sdk's). Without it basedpyright
+# stops at site-packages' regular ``databricks`` package and never sees ``databricks.connect``;
+# with it, basedpyright merges both ``databricks`` folders.
+NAMESPACE_INIT = "databricks/__init__.py"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_TARGET = PROJECT_ROOT / ".cache" / "dbconnect"
+
+
+def is_present(target: Path = DEFAULT_TARGET) -> bool:
+    """True when ``databricks/connect`` has already been unpacked into ``target``."""
+    return (target / "databricks" / "connect" / "__init__.py").is_file()
+
+
+def download_wheel(into: Path) -> Path:
+    """Download the databricks-connect wheel (no dependencies, no install) and return its path."""
+    command = [
+        sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+        "--python-version", "3.12", f"databricks-connect=={VERSION}", "-d", str(into), "--quiet",
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"pip download failed:\n{result.stderr.strip() or result.stdout.strip()}")
+    wheels = sorted(into.glob("databricks_connect-*.whl"))
+    if not wheels:
+        raise RuntimeError(f"pip download succeeded but no databricks_connect wheel is in {into}")
+    return wheels[0]
+
+
+def unpack_connect_package(wheel: Path, target: Path) -> int:
+    """Extract only ``databricks/connect/`` from the wheel into ``target``; return the file count."""
+    count = 0
+    with zipfile.ZipFile(wheel) as archive:
+        for name in archive.namelist():
+            if (name.startswith(PACKAGE_PREFIX) and not name.endswith("/")) or name == NAMESPACE_INIT:
+                archive.extract(name, target)
+                count += 1
+    if count == 0:
+        raise RuntimeError(f"{wheel.name} holds no {PACKAGE_PREFIX} package")
+    return count
+
+
+def fetch(target: Path = DEFAULT_TARGET, force: bool = False) -> str:
+    """Make sure ``target`` holds ``databricks/connect``; return what was done."""
+    if is_present(target) and not force:
+        return f"already present: {target / 'databricks' / 'connect'}"
+    if force and target.exists():
+        shutil.rmtree(target)
+    with tempfile.TemporaryDirectory() as tmp:
+        wheel = download_wheel(Path(tmp))
+        count = unpack_connect_package(wheel, target)
+    return f"unpacked {count} files of {wheel.name} (databricks/connect only) into {target}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--target", type=Path, default=DEFAULT_TARGET, help="folder to unpack into")
+    parser.add_argument("--force", action="store_true", help="download again even if present")
+    args = parser.parse_args(argv)
+    try:
+        print(fetch(args.target, args.force))
+    except (RuntimeError, OSError, zipfile.BadZipFile) as exc:
+        print(f"fetch_dbconnect: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

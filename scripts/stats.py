@@ -1,0 +1,88 @@
+"""Measured statistics of the docs, per page and per section, for the generated tables.
+
+Lines, examples and statuses come from the Markdown model; distinct REST endpoints and CLI commands from the
+same parsers the verifier uses; verified/executed/skipped counts from the verifier's JSON report
+(``reports/verification.json``, written by ``make verify``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scripts.docmodel import DocSet, Page, section_of
+from scripts.errors import DocError
+
+REPORT = Path("reports/verification.json")
+SECTIONS = ("home", "getting-started", "api", "sdk", "examples", "best-practices", "cli")
+SECTION_TITLES = {
+    "home": "Home",
+    "getting-started": "Getting started",
+    "api": "REST API",
+    "sdk": "SDK guides",
+    "examples": "Examples",
+    "best-practices": "Best practices",
+    "cli": "CLI",
+}
+
+
+@dataclass
+class Tally:
+    pages: int = 0
+    drafts: int = 0
+    lines: int = 0
+    examples: int = 0
+    static: int = 0
+    executed: int = 0
+    skipped: int = 0
+    failed: int = 0
+    endpoints: set[tuple[str, str]] = field(default_factory=set)
+    commands: set[str] = field(default_factory=set)
+
+    def add(self, other: "Tally") -> None:
+        for name in ("pages", "drafts", "lines", "examples", "static", "executed", "skipped", "failed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.endpoints |= other.endpoints
+        self.commands |= other.commands
+
+    @property
+    def verified(self) -> int:
+        return self.static + self.executed
+
+
+def load_report(path: Path = REPORT) -> dict:
+    if not path.is_file():
+        raise DocError(path, 1, "verification report not found: run `make verify` to write it")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DocError(path, getattr(exc, "lineno", 1), f"malformed JSON report: {exc}") from None
+    if not isinstance(data, dict) or "pages" not in data:
+        raise DocError(path, 1, "report has no 'pages' key: regenerate it with `make verify`")
+    return data
+
+
+def page_tally(page: Page, report: dict) -> Tally:
+    from scripts.verify.cli_check import commands_in
+    from scripts.verify.sdk_endpoints import endpoints_in
+
+    t = Tally(pages=1, drafts=int(page.status == "draft"), lines=page.line_count, examples=len(page.examples))
+    counts = report.get("pages", {}).get(page.rel, {})
+    for name in ("static", "executed", "skipped", "failed"):
+        setattr(t, name, int(counts.get(name, 0)))
+    for block in page.examples:
+        t.endpoints.update(endpoints_in(block))
+        t.commands.update(commands_in(block))
+    return t
+
+
+def tallies(docs: DocSet, report: dict) -> tuple[dict[str, Tally], dict[str, Tally], Tally]:
+    """(per page, per section, total)."""
+    per_page = {p.rel: page_tally(p, report) for p in docs.pages}
+    per_section = {s: Tally() for s in SECTIONS}
+    total = Tally()
+    for rel, t in per_page.items():
+        per_section.setdefault(section_of(rel), Tally()).add(t)
+        total.add(t)
+    return per_page, per_section, total

@@ -1,0 +1,70 @@
+"""``python -m scripts.verify [PATH ...]``: verify the examples of the docs and print a report.
+
+Exit status: 0 when every example passed or was skipped with a reason, 1 on any finding, 2 on bad input.
+``--json FILE`` writes the JSON report (counts and skip reasons) that the statistics tables read;
+``--static`` leaves out execution; ``--only ORACLE`` runs just the named oracles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from scripts.docmodel import Page, parse_page
+from scripts.errors import DocError
+from scripts.verify import report, runner
+
+DOCS = Path("docs")
+
+
+def collect(paths: list[str]) -> list[Page]:
+    targets = [Path(p) for p in paths] or [DOCS]
+    files: list[Path] = []
+    for t in targets:
+        if t.is_dir():
+            files.extend(sorted(t.rglob("*.md")))
+        elif t.exists():
+            files.append(t)
+        else:
+            raise DocError(t, 1, "file not found")
+    pages = []
+    for f in files:
+        try:
+            rel = f.resolve().relative_to(DOCS.resolve()).as_posix()
+        except ValueError:
+            rel = f.as_posix()
+        pages.append(parse_page(f, rel))
+    return pages
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.verify", description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", help="Markdown files or folders (default: docs/)")
+    parser.add_argument("--json", type=Path, help="write the JSON report here")
+    parser.add_argument("--static", action="store_true", help="static checks only, no execution")
+    parser.add_argument("--only", action="append", help="run only this oracle (repeatable)")
+    parser.add_argument("--quiet", action="store_true", help="print findings and the total only")
+    args = parser.parse_args(argv)
+    try:
+        pages = collect(args.paths)
+    except DocError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    result = runner.run(pages, execute=not args.static, only=args.only)
+    summary = report.summarise(result)
+    for f in result.findings:
+        print(f)
+    if not args.quiet:
+        print(report.render_text(summary, result.timings))
+    else:
+        t = summary["total"]
+        print(f"{t['blocks']} examples: {t['static']} static, {t['executed']} executed, "
+              f"{t['skipped']} skipped, {t['failed']} failed")
+    if args.json:
+        report.write_json(summary, args.json)
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,313 @@
+"""Python oracle, static part: every python block parses, then ONE basedpyright run type-checks them all.
+
+Steps:
+
+1. Each python block (not ``skip``/``output``) is prepared for checking without changing its line
+   count: ``pycon`` prompts (``>>>``/``...``) are stripped and their output lines blanked, and
+   notebook magics at the start of a line are turned into comments (see ``comment_out_magics``).
+   ``ast.parse`` then reports a SyntaxError at its Markdown line.
+2. The blocks that parse are written to a temporary folder under ``ctx.work_dir``: one ``.py`` file
+   per block, except the blocks of one ``run session=NAME`` on a page, which are concatenated in
+   page order into one file (a later block may use the names of an earlier one). The folder also
+   gets ``__builtins__.pyi`` (the notebook globals ``spark``, ``dbutils``, ``display``: see
+   ``stubs/__builtins__.pyi``) and the ``pyrightconfig.json`` built by ``pyright_config``.
+3. basedpyright runs once over the folder (``--outputjson``). Each error is mapped back to the block
+   whose lines it falls in, at the Markdown line of the offending code line.
+
+``databricks.connect`` (databricks-connect 19.3, Python 3.12 only, not installable here) is checked
+against its real API when ``python -m scripts.fetch_dbconnect`` has unpacked it into
+``.cache/dbconnect``; without it, blocks importing it get one finding telling you to run that.
+
+Limitation: ``ast`` is Python 3.11's, so 3.12-only syntax (PEP 701 f-strings such as
+``f"{d["k"]}"``) is reported as a syntax error.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scripts.docmodel import Block
+from scripts.verify.base import Context, OracleResult, code_line, key
+
+NAME = "python-static"
+STUB_DIR = Path(__file__).resolve().parent / "stubs"
+DBCONNECT_CACHE = Path(".cache") / "dbconnect"
+FETCH_HINT = "python -m scripts.fetch_dbconnect"
+
+# Magics whose whole cell is another language: nothing in it is Python.
+CELL_MAGICS = frozenset({"sql", "md", "sh", "scala", "r", "fs", "python"})
+MAGIC_LINE_RE = re.compile(r"^(%{1,2}|!)(?P<name>[A-Za-z_]\w*)?")
+
+# Why each choice departs from basedpyright's "standard" mode (everything else stays as standard):
+#   strictParameterNoneValue=false  the SDK writes ``callback: Callable[...] = None`` without
+#       Optional, so every ``.result()`` call would fail.
+#   reportOptional*=none   SDK response dataclasses declare every field Optional, even ids the
+#       server always returns; ``cluster.state.value`` in an example is not a mistake a reader makes.
+#   reportUnusedExpression=none   a bare ``df`` as the last line displays it in a notebook.
+#   reportRedeclaration=none   notebook sessions redefine functions and variables on purpose.
+#   reportPrivateImportUsage=none   ``mlflow.sklearn`` (a lazily loaded submodule) would fail.
+# Only errors are reported; warnings (missing module source, possibly unbound) are ignored.
+PYRIGHT_RULES: dict[str, object] = {
+    "typeCheckingMode": "standard",
+    "strictParameterNoneValue": False,
+    "reportOptionalMemberAccess": "none",
+    "reportOptionalSubscript": "none",
+    "reportOptionalIterable": "none",
+    "reportOptionalCall": "none",
+    "reportOptionalOperand": "none",
+    "reportOptionalContextManager": "none",
+    "reportUnusedExpression": "none",
+    "reportRedeclaration": "none",
+    "reportPrivateImportUsage": "none",
+}
+PYTHON_VERSION = "3.12"  # what Databricks Runtime 16+ and serverless run
+
+# An argument whose only fault is that it may be None (``job_id=created.job_id``): see PYRIGHT_RULES.
+ONLY_NONE_ARGUMENT_RE = re.compile(r'^Argument of type ".* \| None" cannot be assigned.*\n(?:.*\n)*\s*"None" is not assignable to "[^"]*"\s*$')
+
+RULE_HINTS = {
+    "reportMissingImports": "the module is not installed in the verification environment "
+    "(add it to the project's dependencies, or mark the block skip with a reason)",
+    "reportUndefinedVariable": "import or define it in this block (spark, dbutils and display need no "
+    "import; names from an earlier block are visible only in the same `run session=...`)",
+}
+
+
+@dataclass
+class Segment:
+    """One block's lines inside a checked file (0-based first line, line count)."""
+
+    block: Block
+    start: int
+    length: int
+
+
+@dataclass
+class Unit:
+    """One checked ``.py`` file: a single block, or the blocks of one session, in page order."""
+
+    name: str
+    segments: list[Segment] = field(default_factory=list)
+    source: str = ""
+
+    def add(self, block: Block, code: str) -> None:
+        if self.source and not self.source.endswith("\n"):
+            self.source += "\n"
+        start = self.source.count("\n")
+        text = code if code.endswith("\n") or not code else code + "\n"
+        self.segments.append(Segment(block, start, text.count("\n")))
+        self.source += text
+
+    def locate(self, line0: int) -> tuple[Block, int] | None:
+        """(block, 0-based line inside its code) for a 0-based line of the file, if it is in a block."""
+        for seg in self.segments:
+            if seg.start <= line0 < seg.start + seg.length:
+                return seg.block, line0 - seg.start
+        return None
+
+
+def is_pycon(block: Block) -> bool:
+    """True for interactive-session blocks (``pycon`` fence, or code starting with ``>>>``)."""
+    first_word = block.info.split(None, 1)[0].lower() if block.info else ""
+    return first_word == "pycon" or block.code.lstrip().startswith(">>>")
+
+
+def strip_prompts(code: str) -> str:
+    """Keep the source of a ``pycon`` transcript; blank its output lines (same line count)."""
+    out = []
+    for line in code.split("\n"):
+        if line.startswith((">>> ", "... ")):
+            out.append(line[4:])
+        elif line.rstrip() in (">>>", "..."):
+            out.append("")
+        else:
+            out.append("")
+    return "\n".join(out)
+
+
+def comment_out_magics(code: str) -> str:
+    """Turn notebook magics into comments, keeping every line where it was.
+
+    ``%pip install x``, ``%run ./setup``, ``%restart_python``, ``!ls`` at the start of a line are
+    IPython syntax, not Python: the checker sees ``# %pip install x`` instead. A cell whose first
+    line is a language magic (``%sql``, ``%md``, ``%sh``, ``%scala``, ``%r``, ``%fs``, or any ``%%``
+    cell magic) holds no Python at all, so every line of it becomes a comment. Names a ``%run``
+    notebook would define are not known: such an example must define or import what it uses.
+    """
+    lines = code.split("\n")
+    first = next((ln for ln in lines if ln.strip()), "")
+    match = MAGIC_LINE_RE.match(first)
+    if match and (first.startswith("%%") or (first.startswith("%") and (match.group("name") or "").lower() in CELL_MAGICS)):
+        return "\n".join(f"# {ln}" if ln else ln for ln in lines)
+    return "\n".join(f"# {ln}" if MAGIC_LINE_RE.match(ln) and ln[:1] in "%!" else ln for ln in lines)
+
+
+def prepare_source(block: Block) -> str:
+    """The block's code as the checker sees it (prompts stripped, magics commented out)."""
+    code = strip_prompts(block.code) if is_pycon(block) else block.code
+    return comment_out_magics(code)
+
+
+def syntax_error(source: str) -> tuple[int, str] | None:
+    """(0-based line, message) of the first syntax error in ``source``, or None."""
+    try:
+        ast.parse(source)
+    except SyntaxError as exc:
+        line0 = max((exc.lineno or 1) - 1, 0)
+        return line0, f"SyntaxError: {exc.msg}"
+    return None
+
+
+def imports_dbconnect(source: str) -> int | None:
+    """0-based line of the first ``databricks.connect`` import in ``source``, or None."""
+    for node in ast.walk(ast.parse(source)):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module] + ([f"databricks.{a.name}" for a in node.names] if node.module == "databricks" else [])
+        if any(n == "databricks.connect" or n.startswith("databricks.connect.") for n in names):
+            return node.lineno - 1
+    return None
+
+
+def pyright_config(extra_paths: Sequence[Path]) -> dict[str, object]:
+    """The pyrightconfig.json written next to the checked files."""
+    config: dict[str, object] = {"pythonVersion": PYTHON_VERSION, **PYRIGHT_RULES}
+    if extra_paths:
+        config["extraPaths"] = [str(p) for p in extra_paths]
+    return config
+
+
+def build_units(prepared: Sequence[tuple[Block, str]]) -> list[Unit]:
+    """Group blocks into files: one per block, one per (page, session) for ``run session=...``."""
+    units: list[Unit] = []
+    sessions: dict[tuple[str, str], Unit] = {}
+    for block, source in prepared:
+        session = block.directive.session if block.directive and block.is_run else None
+        if session is not None and (block.path, session) in sessions:
+            unit = sessions[(block.path, session)]
+        else:
+            unit = Unit(f"_c7_block_{len(units):04d}.py")
+            units.append(unit)
+            if session is not None:
+                sessions[(block.path, session)] = unit
+        unit.add(block, source)
+    return units
+
+
+def basedpyright_command(project: Path) -> list[str]:
+    """The basedpyright command line, preferring the one installed next to this Python."""
+    exe = Path(sys.executable).parent / "basedpyright"
+    program = str(exe) if exe.exists() else (shutil.which("basedpyright") or "basedpyright")
+    return [program, "--outputjson", "--pythonpath", sys.executable, "--project", str(project)]
+
+
+def run_basedpyright(project: Path) -> list[dict]:
+    """Run basedpyright once over ``project``; return its diagnostics. Raises RuntimeError on failure."""
+    try:
+        proc = subprocess.run(basedpyright_command(project), cwd=project, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise RuntimeError(f"cannot start basedpyright: {exc}") from None
+    try:
+        report = json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()
+        raise RuntimeError(f"basedpyright gave no report (exit {proc.returncode}): {detail[-1] if detail else ''}") from None
+    return list(report.get("generalDiagnostics", []))
+
+
+def is_ignored(diag: dict) -> bool:
+    """Diagnostics that are not findings: non-errors, and None-only argument mismatches."""
+    if diag.get("severity") != "error":
+        return True
+    return diag.get("rule") == "reportArgumentType" and bool(ONLY_NONE_ARGUMENT_RE.match(diag.get("message", "")))
+
+
+def describe(diag: dict) -> str:
+    """A one-line finding message for a basedpyright diagnostic."""
+    parts = [p.strip() for p in str(diag.get("message", "")).splitlines() if p.strip()]
+    text = "; ".join(dict.fromkeys(parts))
+    rule = diag.get("rule")
+    hint = RULE_HINTS.get(rule or "")
+    if hint:
+        text = f"{text}: {hint}"
+    return f"{text} ({rule})" if rule else text
+
+
+def check(blocks: Sequence[Block], ctx: Context) -> OracleResult:
+    """Syntax-check and type-check every python block; see the module docstring."""
+    result = OracleResult(NAME)
+    dbconnect = (ctx.project_root / DBCONNECT_CACHE).resolve()
+    have_dbconnect = (dbconnect / "databricks" / "connect" / "__init__.py").is_file()
+
+    prepared: list[tuple[Block, str]] = []
+    broken: set[tuple[str, str]] = set()  # sessions holding a block that does not parse
+    hidden_import_lines: set[tuple[str, int]] = set()  # dbconnect imports already reported
+    for block in blocks:
+        if block.language != "python" or block.is_skipped or block.is_output:
+            continue
+        result.checked.add(key(block))
+        source = prepare_source(block)
+        error = syntax_error(source)
+        if error is not None:
+            result.fail(block, error[1], code_line(block, error[0]))
+            if block.directive and block.directive.session:
+                broken.add((block.path, block.directive.session))
+            continue
+        if not have_dbconnect:
+            line0 = imports_dbconnect(source)
+            if line0 is not None:
+                result.fail(
+                    block,
+                    f"databricks.connect cannot be type-checked: its package is missing from "
+                    f"{DBCONNECT_CACHE}; run `{FETCH_HINT}` once",
+                    code_line(block, line0),
+                )
+                hidden_import_lines.add((block.path, code_line(block, line0)))
+        prepared.append((block, source))
+
+    prepared = [
+        (b, s) for b, s in prepared if not (b.directive and b.directive.session and (b.path, b.directive.session) in broken)
+    ]
+    if not prepared:
+        return result
+
+    ctx.work_dir.mkdir(parents=True, exist_ok=True)
+    units = build_units(prepared)
+    with tempfile.TemporaryDirectory(prefix="python-static-", dir=ctx.work_dir) as tmp:
+        project = Path(tmp)
+        shutil.copy(STUB_DIR / "__builtins__.pyi", project / "__builtins__.pyi")
+        config = pyright_config([dbconnect] if have_dbconnect else [])
+        (project / "pyrightconfig.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+        for unit in units:
+            (project / unit.name).write_text(unit.source, encoding="utf-8")
+        try:
+            diagnostics = run_basedpyright(project)
+        except RuntimeError as exc:
+            first = units[0].segments[0].block
+            result.fail(first, f"type check not run: {exc}")
+            return result
+        by_file = {(project / u.name).resolve(): u for u in units}
+        for diag in diagnostics:
+            unit = by_file.get(Path(diag.get("file", "")).resolve())
+            if unit is None or is_ignored(diag):
+                continue
+            where = unit.locate(int(diag.get("range", {}).get("start", {}).get("line", 0)))
+            if where is None:
+                continue
+            block, line0 = where
+            line = code_line(block, line0)
+            if (block.path, line) in hidden_import_lines and diag.get("rule") == "reportMissingImports":
+                continue
+            result.fail(block, describe(diag), line)
+    return result

@@ -1,0 +1,102 @@
+"""Summaries of a verification run: tables per language and per page, and the JSON report.
+
+The JSON report holds counts and skip reasons only (no timings), so it is the same for the same docs
+and tools; the statistics generator reads it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from importlib import metadata
+from pathlib import Path
+
+from scripts.verify.runner import RunResult
+
+TOOLS = ("databricks-sdk", "pyspark", "delta-spark", "mlflow", "basedpyright", "sqlglot", "jsonschema", "detect-secrets")
+COLUMNS = ("blocks", "static", "executed", "skipped", "failed")
+
+
+def tool_versions() -> dict[str, str]:
+    out = {}
+    for name in TOOLS:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _counts(outcomes) -> dict[str, int]:
+    c = Counter(o.state for o in outcomes)
+    return {
+        "blocks": len(outcomes),
+        "static": c["static"],
+        "executed": c["executed"],
+        "skipped": c["skipped"],
+        "failed": c["failed"] + c["unchecked"],
+    }
+
+
+def summarise(result: RunResult) -> dict:
+    """Counts over example blocks (text/output blocks are not examples)."""
+    examples = [o for o in result.outcomes if o.block.is_example]
+    by_page: dict[str, list] = defaultdict(list)
+    by_lang: dict[str, list] = defaultdict(list)
+    for o in examples:
+        by_page[o.page].append(o)
+        by_lang[o.block.language or "plain"].append(o)
+    total = _counts(examples)
+    return {
+        "tools": tool_versions(),
+        "total": total,
+        "pages": {p: _counts(v) for p, v in sorted(by_page.items())},
+        "languages": {lang: _counts(v) for lang, v in sorted(by_lang.items())},
+        "skips": [
+            {"page": o.page, "line": o.block.line, "reason": o.block.directive.reason}
+            for o in examples
+            if o.state == "skipped" and o.block.directive is not None
+        ],
+        "findings": [str(f) for f in result.findings],
+    }
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{(100.0 * part / whole):.0f}%" if whole else "n/a"
+
+
+def markdown_table(rows: dict[str, dict[str, int]], first: str) -> str:
+    lines = [f"| {first} | " + " | ".join(COLUMNS) + " |", "|---|" + "---:|" * len(COLUMNS)]
+    for name, counts in rows.items():
+        lines.append(f"| {name} | " + " | ".join(str(counts[c]) for c in COLUMNS) + " |")
+    return "\n".join(lines)
+
+
+def render_text(summary: dict, timings: dict[str, float]) -> str:
+    total = summary["total"]
+    verified = total["static"] + total["executed"]
+    parts = [
+        "## Examples by language",
+        markdown_table(summary["languages"], "language"),
+        "",
+        "## Examples by page",
+        markdown_table(summary["pages"], "page"),
+        "",
+        f"Total: {total['blocks']} examples; {verified} verified ({percent(verified, total['blocks'])}), "
+        f"{total['executed']} of them executed ({percent(total['executed'], total['blocks'])}); "
+        f"{total['skipped']} skipped; {total['failed']} failed.",
+    ]
+    if summary["skips"]:
+        parts += ["", "## Skipped, with reasons"]
+        parts += [f"- {s['page']}:{s['line']}: {s['reason']}" for s in summary["skips"]]
+    parts += ["", "Tools: " + ", ".join(f"{k} {v}" for k, v in summary["tools"].items())]
+    parts += ["Time per oracle: " + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items())]
+    return "\n".join(parts)
+
+
+def write_json(summary: dict, path: Path) -> None:
+    """Write atomically: a temp file renamed over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(path)

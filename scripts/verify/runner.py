@@ -1,0 +1,116 @@
+"""Runs every oracle over a set of pages and folds their results into one status per block.
+
+A block ends in exactly one state:
+- ``failed``: an oracle reported a finding for it;
+- ``skipped``: it carries ``<!-- verify: skip reason="..." -->``;
+- ``executed``: it ran (and every static check of its language passed);
+- ``static``: at least one oracle checked it and found nothing;
+- ``unchecked``: an example no oracle knows how to check: a failure too, because every example must be checked
+  or skipped with a reason.
+Text blocks (output, diagrams) are not examples; they are still scanned for credentials.
+"""
+
+from __future__ import annotations
+
+import importlib
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scripts.docmodel import Block, Page
+from scripts.errors import Finding
+from scripts.verify.base import BlockKey, Context, OracleResult, key
+
+# Static oracles first, then the executed one. Each module exposes check(blocks, ctx).
+STATIC_ORACLES = (
+    "secrets_check",
+    "config_check",
+    "cli_check",
+    "rest_check",
+    "sql_check",
+    "python_static",
+)
+EXEC_ORACLES = ("python_exec",)
+STATES = ("static", "executed", "skipped", "failed", "unchecked")
+
+
+@dataclass
+class BlockOutcome:
+    block: Block
+    page: str
+    state: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    outcomes: list[BlockOutcome]
+    findings: list[Finding]
+    timings: dict[str, float]
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def _run_oracle(name: str, blocks: Sequence[Block], ctx: Context) -> OracleResult:
+    try:
+        module = importlib.import_module(f"scripts.verify.{name}")
+    except ImportError as exc:
+        result = OracleResult(name)
+        result.findings.append(Finding("scripts/verify", 1, f"oracle {name} cannot be loaded: {exc}", name))
+        return result
+    return module.check(blocks, ctx)
+
+
+def run(pages: Sequence[Page], execute: bool = True, only: Sequence[str] | None = None) -> RunResult:
+    """Verify every block of the given pages."""
+    blocks = [b for p in pages for b in p.blocks]
+    page_of = {key(b): p.rel for p in pages for b in p.blocks}
+    names = list(STATIC_ORACLES) + (list(EXEC_ORACLES) if execute else [])
+    if only:
+        names = [n for n in names if n in only]
+    checked: set[BlockKey] = set()
+    executed: set[BlockKey] = set()
+    findings: list[Finding] = []
+    timings: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="c7-verify-") as tmp:
+        ctx = Context(work_dir=Path(tmp), execute=execute, project_root=Path.cwd())
+        for name in names:
+            started = time.perf_counter()
+            result = _run_oracle(name, blocks, ctx)
+            timings[name] = time.perf_counter() - started
+            checked |= result.checked
+            executed |= result.executed
+            findings.extend(result.findings)
+    outcomes: list[BlockOutcome] = []
+    unchecked_findings: list[Finding] = []
+    for block in blocks:
+        k = key(block)
+        mine = [f for f in findings if f.path == block.path and block.line <= f.line <= block.end_line]
+        if mine:
+            state = "failed"
+        elif block.is_skipped:
+            state = "skipped"
+        elif k in executed:
+            state = "executed"
+        elif k in checked:
+            state = "static"
+        elif not block.is_example:
+            state = "static" if k in checked else "text"
+        else:
+            state = "unchecked"
+            f = Finding(block.path, block.line, f"no oracle checks '{block.language or 'plain'}' blocks: "
+                        "use a checked language or add <!-- verify: skip reason=\"...\" -->", "coverage")
+            unchecked_findings.append(f)
+            mine = [f]
+        if block.is_run and execute and k not in executed and state not in ("failed", "skipped"):
+            f = Finding(block.path, block.line, "marked run but no oracle executed it", "coverage")
+            unchecked_findings.append(f)
+            mine = [f]
+            state = "failed"
+        outcomes.append(BlockOutcome(block, page_of[k], state, mine))
+    all_findings = sorted(findings + unchecked_findings, key=lambda f: (f.path, f.line, f.check, f.message))
+    return RunResult(outcomes, all_findings, timings)

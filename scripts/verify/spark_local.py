@@ -1,0 +1,148 @@
+"""The one local SparkSession a verification run shares, and Spark's own SQL parser.
+
+Starting a JVM costs ~14 s, so the session is started lazily on first use and reused by every
+oracle (SQL parsing, SQL ``run`` blocks, Python ``run`` blocks) until the process exits.
+It runs ``local[2]`` with the UI off, two shuffle partitions, an in-memory catalog, and its
+warehouse, Derby home and scratch space under the run's work folder, so nothing lands in the repo.
+
+Delta Lake cannot load here (its jars come from Maven, which is unreachable): ``USING DELTA``
+parses but does not execute.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+_session: SparkSession | None = None
+_session_dir: Path | None = None
+
+POSITION_RE = re.compile(r"\(line (\d+), pos (\d+)\)")
+SQLSTATE_RE = re.compile(r"\s*SQLSTATE: \w+\.?")
+# Only errors reach the console: the JVM's startup warnings are noise in a verification report.
+LOG4J_CONFIG = """\
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = spark: %p %c{1}: %m%n
+"""
+
+
+@dataclass(frozen=True)
+class SparkParseError:
+    """Spark's verdict on one statement: its message and the 1-based line inside the statement."""
+
+    message: str
+    line: int
+
+
+def get_spark(work_dir: Path) -> SparkSession:
+    """The shared session, started on first call with its state under ``work_dir/spark``."""
+    global _session, _session_dir
+    if _session is not None:
+        return _session
+    base = (work_dir / "spark").resolve()
+    for sub in ("warehouse", "derby", "local"):
+        (base / sub).mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    # Loopback only: examples run with the network blocked, and Spark talks to its own workers.
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    for name in ("py4j", "SQLQueryContextLogger", "pyspark"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    log_config = base / "log4j2.properties"
+    log_config.write_text(LOG4J_CONFIG, encoding="utf-8")
+    from pyspark.sql import SparkSession
+
+    java_opts = f"-Dderby.system.home={base / 'derby'} -Dlog4j2.configurationFile={log_config.as_uri()}"
+    _session = (
+        SparkSession.builder.master("local[2]")
+        .appName("docs-verify")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.catalogImplementation", "in-memory")
+        .config("spark.sql.warehouse.dir", str(base / "warehouse"))
+        .config("spark.local.dir", str(base / "local"))
+        .config("spark.driver.extraJavaOptions", java_opts)
+        .config("spark.sql.ansi.enabled", "true")
+        .config("spark.sql.ansi.enforceReservedKeywords", "true")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    _session.sparkContext.setLogLevel("ERROR")
+    _session_dir = base
+    atexit.register(stop_spark)
+    return _session
+
+
+def spark_started() -> bool:
+    return _session is not None
+
+
+def stop_spark() -> None:
+    """Stop the shared session (idempotent)."""
+    global _session
+    if _session is not None:
+        try:
+            _session.stop()
+        finally:
+            _session = None
+
+
+def parse_sql(spark: SparkSession, statement: str) -> SparkParseError | None:
+    """Parse one statement with Spark's own parser; ``None`` when it parses."""
+    from pyspark.errors import PySparkException
+    from py4j.protocol import Py4JJavaError
+
+    try:
+        spark._jsparkSession.sessionState().sqlParser().parsePlan(statement)  # type: ignore[union-attr]
+    except PySparkException as exc:
+        return _parse_error(str(exc))
+    except Py4JJavaError as exc:  # not converted by PySpark: keep the Java message
+        return _parse_error(str(exc.java_exception.getMessage()))
+    return None
+
+
+def _parse_error(text: str) -> SparkParseError:
+    """Spark's first message line, without SQLSTATE and position noise, and the line it names."""
+    first = text.strip().splitlines()[0] if text.strip() else "Spark parser rejected the statement"
+    pos = POSITION_RE.search(text)
+    line = int(pos.group(1)) if pos else 1
+    message = SQLSTATE_RE.sub("", POSITION_RE.sub("", first)).strip()
+    return SparkParseError(message=message, line=line)
+
+
+def reset_state(spark: SparkSession) -> None:
+    """Forget what one session of examples left behind: cache, temp views, tables, databases, SET confs."""
+    from pyspark.errors import AnalysisException
+
+    spark.catalog.clearCache()
+    spark._jsparkSession.sessionState().catalog().clearTempTables()  # type: ignore[union-attr]
+    spark.sql("RESET")
+    spark.sql("USE default")
+    for row in spark.sql("SHOW DATABASES").collect():
+        if row[0] != "default":
+            spark.sql(f"DROP DATABASE IF EXISTS `{row[0]}` CASCADE")
+    for row in spark.sql("SHOW TABLES IN default").collect():
+        if row["isTemporary"]:
+            continue
+        try:
+            spark.sql(f"DROP TABLE IF EXISTS default.`{row['tableName']}`")
+        except AnalysisException:  # a view
+            spark.sql(f"DROP VIEW IF EXISTS default.`{row['tableName']}`")
