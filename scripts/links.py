@@ -29,24 +29,38 @@ def is_external(target: str) -> bool:
 
 
 def exact_case_exists(path: Path) -> tuple[bool, str | None]:
-    """(exists, wrong-case name) — walks each component comparing names exactly."""
+    """(exists, wrong-case name): walks each component, comparing names exactly.
+
+    On a case-sensitive file system ``Guide/page.md`` does not exist when ``guide/page.md`` does; on a
+    case-insensitive one it does. Either way the link breaks on the published site, so both report the
+    component whose case differs.
+    """
     path = Path(os.path.normpath(path))
-    if not path.exists():
-        return False, None
     current = Path(path.anchor) if path.is_absolute() else Path(".")
-    for part in path.parts[len(Path(path.anchor).parts) if path.is_absolute() else 0 :]:
-        if part in ("..", "."):
+    parts = path.parts[1:] if path.is_absolute() else path.parts
+    wrong: str | None = None
+    for part in parts:
+        if part == "..":
             current = current / part
             continue
         try:
             names = os.listdir(current)
         except OSError:
-            return True, None
-        if part not in names:
-            match = next((n for n in names if n.lower() == part.lower()), None)
-            return True, match
-        current = current / part
-    return True, None
+            return False, None
+        if part in names:
+            current = current / part
+            continue
+        match = next((n for n in names if n.lower() == part.lower()), None)
+        if match is None:
+            return False, None
+        wrong = wrong or f"{part} (on disk: {match})"
+        current = current / match
+    return True, wrong
+
+
+def _hint(anchor: str, page: Page) -> str:
+    same = next((a for a in sorted(page.anchors) if a.lower() == anchor.lower()), None)
+    return f" (case differs: #{same})" if same else ""
 
 
 class LinkChecker:
@@ -77,7 +91,7 @@ class LinkChecker:
             path_part, anchor = unquote(parts.path), parts.fragment
             if not path_part:
                 if anchor and anchor not in page.anchors:
-                    findings.append(Finding(shown, link.line, f"anchor #{anchor} not found on this page", "anchor"))
+                    findings.append(Finding(shown, link.line, f"anchor #{anchor} not found on this page{_hint(anchor, page)}", "anchor"))
                 continue
             if path_part.startswith("/"):
                 findings.append(Finding(shown, link.line, f"absolute link {target!r}: use a relative path", "link"))
@@ -89,7 +103,7 @@ class LinkChecker:
                 findings.append(Finding(shown, link.line, f"{kind} target not found: {path_part}", kind))
                 continue
             if wrong_case is not None:
-                findings.append(Finding(shown, link.line, f"{kind} target case differs: {path_part} (on disk: {wrong_case})", "case"))
+                findings.append(Finding(shown, link.line, f"{kind} target case differs: {path_part}: {wrong_case}", "case"))
                 continue
             if dest.is_dir():
                 index = dest / "index.md"
@@ -102,7 +116,7 @@ class LinkChecker:
                     continue
                 target_page = self.page_at(dest)
                 if target_page is not None and anchor not in target_page.anchors:
-                    findings.append(Finding(shown, link.line, f"anchor #{anchor} not found in {path_part}", "anchor"))
+                    findings.append(Finding(shown, link.line, f"anchor #{anchor} not found in {path_part}{_hint(anchor, target_page)}", "anchor"))
         return findings
 
     def check_nav(self, config_path: Path) -> list[Finding]:

@@ -33,6 +33,8 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from scripts.docmodel import Block
+
 CACHE_FORMAT = 3  # bump when the extracted data changes shape or content
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"})
@@ -482,20 +484,23 @@ def _template(node: ast.expr | None) -> tuple[str, set[str]] | None:
 
 
 def _is_bare_resource(template: str, multi: set[str]) -> bool:
-    """``/api/2.1/{name}``: nothing but a version before a multi-segment resource name."""
+    """``/api/2.1/{name}``: nothing but placeholders after the version, which would match anything."""
     segments = path_segments(template)
     version = version_of(template)
     if version is None:
         return False
     rest = segments[segments.index(version) + 1 :]
-    return bool(rest) and rest[0].strip("{}") in multi and rest[0].startswith("{") and rest[0].endswith("}")
+    return bool(rest) and all(PLACEHOLDER_RE.fullmatch(seg) for seg in rest)
 
 
 def _param_doc(fn: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> str:
     """The docstring text describing ``:param <param>:``."""
     doc = ast.get_docstring(fn) or ""
     section = re.search(rf":param {re.escape(param)}:(.*?)(?=:param |:returns|\Z)", doc, re.S)
-    return section.group(1) if section else ""
+    if not section:
+        return ""
+    text = section.group(1)  # " str (optional)\n  The description..."
+    return text.split("\n", 1)[1] if "\n" in text else ""
 
 
 def _is_resource_name(fn: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> bool:
@@ -606,3 +611,19 @@ def load_endpoints(use_disk_cache: bool = True) -> EndpointIndex:
 def match(method: str, path: str) -> Endpoint | None:
     """The SDK endpoint a concrete call such as ``GET /api/2.1/clusters/get?cluster_id=1`` reaches."""
     return load_endpoints().match(method, path)
+
+
+def endpoints_in(block: Block) -> list[tuple[str, str]]:
+    """(METHOD, template) of every REST call in a block, for "distinct endpoints documented".
+
+    A call the SDK knows is named by the SDK's template (``/api/2.1/clusters/get``); any other
+    call by its own path without the query string.
+    """
+    from scripts.verify.rest_check import rest_calls  # rest_check imports this module
+
+    index = load_endpoints()
+    out: list[tuple[str, str]] = []
+    for call in rest_calls(block):
+        endpoint = index.match(call.method, call.path)
+        out.append((call.method, endpoint.template if endpoint else strip_query(call.path)))
+    return out

@@ -1,0 +1,26 @@
+"""Shared test helpers: the project root, and running a script's CLI as a user would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture
+def run_cli():
+    """Run ``python -m MODULE ARGS`` in a folder; return (exit code, stdout, stderr)."""
+
+    def _run(module: str, *args: str, cwd: Path = ROOT, timeout: float = 300) -> tuple[int, str, str]:
+        env = dict(os.environ, PYTHONPATH=str(ROOT), NO_MKDOCS_2_WARNING="1")
+        proc = subprocess.run([sys.executable, "-m", module, *args], cwd=cwd, env=env,
+                              capture_output=True, text=True, timeout=timeout)
+        return proc.returncode, proc.stdout, proc.stderr
+
+    return _run

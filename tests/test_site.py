@@ -1,0 +1,121 @@
+"""The site and the project files around it: strict build, nav, Context7 config, workflows, versions."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib import metadata
+
+import jsonschema
+import pytest
+
+from scripts.docmodel import load_docs
+from scripts.siteconfig import load_config, nav_pages, verified_against
+from tests.conftest import ROOT
+
+EXPECTED_PAGES = {
+    "getting-started": ["index", "introduction", "setup", "authentication", "quickstart", "databricks-connect",
+                        "ai-playground-tutorial", "create-table-tutorial", "csv-import-tutorial",
+                        "etl-pipeline-tutorial", "ml-model-tutorial", "query-visualize-data"],
+    "api": ["overview", "clusters", "jobs", "workspace", "dbfs", "secrets", "tokens", "unity-catalog"],
+    "sdk": ["python", "delta-lake", "mlflow"],
+    "examples": ["sql", "etl-patterns", "ml-workflows", "streaming-workflows", "distributed-caching"],
+    "best-practices": ["performance", "security"],
+    "cli": ["index"],
+}
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(out)},
+    )
+    return proc, out
+
+
+def test_strict_build_succeeds_with_zero_warnings(built_site):
+    proc, _ = built_site
+    assert proc.returncode == 0, proc.stderr
+    assert "WARNING" not in proc.stderr, proc.stderr
+
+
+def test_build_writes_llms_txt_and_404(built_site):
+    _, out = built_site
+    llms = (out / "llms.txt").read_text()
+    for section in ("Getting started", "REST API", "SDK guides", "Examples and patterns", "Best practices", "CLI"):
+        assert f"## {section}" in llms
+    assert (out / "llms-full.txt").stat().st_size > 0
+    assert "Page not found" in (out / "404.html").read_text()
+
+
+def test_nav_lists_the_hub_and_the_31_pages_in_six_sections():
+    nav = nav_pages(load_config(ROOT / "mkdocs.yml"))
+    expected = ["index.md"] + [f"{s}/{p}.md" for s, pages in EXPECTED_PAGES.items() for p in pages]
+    assert sorted(nav) == sorted(expected)
+    assert len(expected) == 32
+
+
+def test_every_page_has_title_description_and_one_h1():
+    for page in load_docs(ROOT / "docs").pages:
+        assert page.front_matter.get("title"), page.rel
+        description = page.front_matter.get("description")
+        assert isinstance(description, str) and 10 <= len(description) <= 200, page.rel
+        assert [h.level for h in page.headings].count(1) == 1, page.rel
+        assert page.status in ("draft", "verified"), page.rel
+
+
+def test_verified_versions_match_installed_packages():
+    versions = verified_against(load_config(ROOT / "mkdocs.yml"))
+    for package in ("databricks-sdk", "pyspark", "delta-spark", "mlflow"):
+        assert versions[package] == metadata.version(package), package
+    cli = json.loads((ROOT / "scripts" / "data" / "databricks-cli-commands.json").read_text())
+    assert versions["databricks-cli"] == cli["source"]["version"]
+
+
+def test_context7_json_is_valid_against_the_schema():
+    schema = json.loads((ROOT / "scripts" / "data" / "context7.schema.json").read_text())
+    config = json.loads((ROOT / "context7.json").read_text())
+    assert config.pop("$schema") == "https://context7.com/schema/context7.json"
+    jsonschema.validate(config, schema)
+    assert config["folders"] == ["docs"]
+    assert {"tests", "scripts", "site"} <= set(config["excludeFolders"])
+
+
+def test_context7_schema_rejects_a_bad_config():
+    schema = json.loads((ROOT / "scripts" / "data" / "context7.schema.json").read_text())
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"description": "short", "rules": ["ok"]}, schema)
+
+
+def test_github_workflows_validate_against_the_workflow_schema():
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    assert [w.name for w in workflows] == ["ci.yml", "deploy.yml", "links-external.yml"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", *map(str, workflows)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_workflow_schema_check_catches_a_typo(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    stepz:\n      - run: echo\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(bad)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 1
+
+
+def test_generated_tables_are_up_to_date(run_cli):
+    code, out, err = run_cli("scripts.tables", "--check")
+    assert code == 0, out + err
+
+
+def test_site_makes_no_third_party_font_request():
+    config = load_config(ROOT / "mkdocs.yml")
+    assert config["theme"]["font"] is False

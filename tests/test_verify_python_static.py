@@ -1,0 +1,134 @@
+"""Specification of the python static oracle: syntax, then one basedpyright run over every block.
+
+The fixtures pair each wrong example with its correct twin; the twin must produce no finding.
+basedpyright runs once for the whole module (the ``findings`` fixture).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scripts.docmodel import parse_page
+from scripts.verify import python_static
+from scripts.verify.base import Context
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "verify" / "python"
+EXAMPLES = str(FIXTURES / "examples.md")
+CONNECT = str(FIXTURES / "connect.md")
+HAVE_DBCONNECT = (ROOT / python_static.DBCONNECT_CACHE / "databricks" / "connect" / "__init__.py").is_file()
+needs_dbconnect = pytest.mark.skipif(not HAVE_DBCONNECT, reason="run `python -m scripts.fetch_dbconnect` first")
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory) -> python_static.OracleResult:
+    blocks = parse_page(Path(EXAMPLES)).blocks + parse_page(Path(CONNECT)).blocks
+    ctx = Context(work_dir=tmp_path_factory.mktemp("python-static"), project_root=ROOT)
+    return python_static.check(blocks, ctx)
+
+
+def messages_at(result: python_static.OracleResult, path: str, line: int) -> list[str]:
+    return [f.message for f in result.findings if f.path == path and f.line == line]
+
+
+def test_every_finding_is_expected_so_every_correct_twin_passes(result: python_static.OracleResult) -> None:
+    expected = {(EXAMPLES, line) for line in (11, 27, 43, 57, 67, 76, 90, 139)}
+    if HAVE_DBCONNECT:
+        expected.add((CONNECT, 15))
+    assert {(f.path, f.line) for f in result.findings} == expected
+    assert all(f.check == "python-static" for f in result.findings)
+
+
+def test_misspelled_sdk_method_is_an_unknown_attribute(result: python_static.OracleResult) -> None:
+    assert messages_at(result, EXAMPLES, 11) == [
+        'Cannot access attribute "craete" for class "ClustersExt"; Attribute "craete" is unknown '
+        "(reportAttributeAccessIssue)"
+    ]
+
+
+def test_misspelled_keyword_argument_is_reported(result: python_static.OracleResult) -> None:
+    assert messages_at(result, EXAMPLES, 27) == ['No parameter named "cluster_nam" (reportCallIssue)']
+
+
+def test_optional_sdk_fields_and_result_callbacks_are_not_noise(result: python_static.OracleResult) -> None:
+    # details.state.value: ``state`` is Optional in the SDK; ``.result()`` has ``callback = None``.
+    assert messages_at(result, EXAMPLES, 34) == [] and messages_at(result, EXAMPLES, 35) == []
+
+
+def test_misspelled_pyspark_function_is_reported(result: python_static.OracleResult) -> None:
+    assert messages_at(result, EXAMPLES, 43) == [
+        '"summ" is not a known attribute of module "pyspark.sql.functions" (reportAttributeAccessIssue)'
+    ]
+
+
+def test_wrong_imports_are_reported(result: python_static.OracleResult) -> None:
+    assert messages_at(result, EXAMPLES, 57) == ['"NoSuchThing" is unknown import symbol (reportAttributeAccessIssue)']
+    [missing] = messages_at(result, EXAMPLES, 67)
+    assert missing.startswith('Import "databricks_sdk_that_does_not_exist" could not be resolved: the module is not installed')
+    assert missing.endswith("(reportMissingImports)")
+
+
+def test_undefined_name_says_where_names_come_from(result: python_static.OracleResult) -> None:
+    [message] = messages_at(result, EXAMPLES, 76)
+    assert message.startswith('"table_name" is not defined: import or define it in this block')
+    assert "run session=" in message
+
+
+def test_syntax_error_is_reported_at_its_markdown_line(result: python_static.OracleResult) -> None:
+    assert messages_at(result, EXAMPLES, 90) == ["SyntaxError: expected ':'"]
+
+
+def test_notebook_globals_magics_and_pycon_need_no_imports(result: python_static.OracleResult) -> None:
+    # spark, dbutils, display, %pip, %sql, a pycon transcript, and dbutils.notebook.exit("done").
+    assert [f for f in result.findings if f.path == EXAMPLES and 101 <= f.line <= 117] == []
+
+
+def test_a_session_shares_names_but_a_plain_block_does_not(result: python_static.OracleResult) -> None:
+    assert [f for f in result.findings if f.path == EXAMPLES and 121 <= f.line <= 134] == []
+    [message] = messages_at(result, EXAMPLES, 139)
+    assert message.startswith('"source" is not defined')
+
+
+def test_skipped_and_output_blocks_are_not_checked(result: python_static.OracleResult) -> None:
+    checked_lines = {line for path, line in result.checked if path == EXAMPLES}
+    assert 145 not in checked_lines  # skip
+    assert 154 not in checked_lines  # output
+    assert 149 in checked_lines  # the block the output belongs to
+
+
+@needs_dbconnect
+def test_databricks_connect_is_checked_against_the_real_19_3_api(result: python_static.OracleResult) -> None:
+    assert [f for f in result.findings if f.path == CONNECT and f.line < 15] == []
+    assert messages_at(result, CONNECT, 15) == [
+        'Cannot access attribute "serverles" for class "Builder"; Attribute "serverles" is unknown '
+        "(reportAttributeAccessIssue)"
+    ]
+
+
+def test_pipelines_module_of_pyspark_4_2_resolves(result: python_static.OracleResult) -> None:
+    assert [f for f in result.findings if f.path == CONNECT and f.line >= 20] == []
+
+
+def test_missing_dbconnect_package_tells_you_to_fetch_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(python_static, "run_basedpyright", lambda project: [])
+    blocks = parse_page(Path(CONNECT)).blocks
+    result = python_static.check(blocks, Context(work_dir=tmp_path / "work", project_root=tmp_path))
+    assert [(f.line, f.message) for f in result.findings] == [
+        (line, "databricks.connect cannot be type-checked: its package is missing from .cache/dbconnect; "
+         "run `python -m scripts.fetch_dbconnect` once")
+        for line in (6, 13)
+    ]  # fmt: skip
+
+
+def test_magics_become_comments_without_moving_lines() -> None:
+    code = "%pip install x\nimport x\n  %not_at_line_start\n!ls\n"
+    assert python_static.comment_out_magics(code) == "# %pip install x\nimport x\n  %not_at_line_start\n# !ls\n"
+    assert python_static.comment_out_magics("%sql\nSELECT 1\n") == "# %sql\n# SELECT 1\n"
+
+
+def test_pycon_keeps_source_and_blanks_output() -> None:
+    assert python_static.strip_prompts(">>> for i in range(2):\n...     print(i)\n0\n1\n") == (
+        "for i in range(2):\n    print(i)\n\n\n"
+    )
