@@ -38,6 +38,7 @@ tables: $(STAMP) ## Regenerate the index, statistics and version lines in the do
 check: $(STAMP) ## Link check and every generator in --check mode
 	$(PY) -m scripts.links
 	$(PY) -m scripts.tables --check
+	$(PY) -m scripts.snippets
 
 verify: $(STAMP) ## Verify every example with its tool and write reports/verification.json
 	$(PY) -m scripts.verify --json reports/verification.json

@@ -24,3 +24,15 @@ def run_cli():
         return proc.returncode, proc.stdout, proc.stderr
 
     return _run
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The real docs built once per test session with ``mkdocs build --strict``: (process, site folder)."""
+    out = tmp_path_factory.mktemp("site")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(out)},
+    )
+    return proc, out

@@ -26,17 +26,6 @@ EXPECTED_PAGES = {
 }
 
 
-@pytest.fixture(scope="module")
-def built_site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("site")
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(out)},
-    )
-    return proc, out
-
-
 def test_strict_build_succeeds_with_zero_warnings(built_site):
     proc, _ = built_site
     assert proc.returncode == 0, proc.stderr

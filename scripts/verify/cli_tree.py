@@ -60,13 +60,11 @@ LEGACY_SUBCOMMANDS = {
     "secrets write": "secrets put-secret SCOPE KEY",
     "secrets list": "secrets list-secrets SCOPE",
     "secrets delete": "secrets delete-secret SCOPE KEY",
-    "secrets list-acls": "secrets list-acls SCOPE",
     "workspace ls": "workspace list PATH",
     "workspace rm": "workspace delete PATH",
     "workspace import_dir": "workspace import-dir SOURCE_PATH TARGET_PATH",
     "workspace export_dir": "workspace export-dir SOURCE_PATH TARGET_PATH",
     "jobs configure": "nothing: v1.x always uses Jobs API 2.1+",
-    "clusters spark-versions": "clusters spark-versions",
 }
 DEPRECATED_FLAG_HINTS = {
     "environment": ": use `--target` (`-t`)",
@@ -74,7 +72,7 @@ DEPRECATED_FLAG_HINTS = {
 }
 LEGACY_FLAGS = {
     "json-file": "the legacy CLI's `--json-file FILE` is `--json @FILE` in v1.x",
-    "version": "the legacy CLI's `--version=2.x` API switch is gone in v1.x",
+    "version": "`--version` works only as `databricks --version`; the legacy `--version=2.x` API switch is gone",
 }
 
 
@@ -309,23 +307,23 @@ def resolve(tree: CommandTree, words: Sequence[str]) -> Resolution:
         if not node.is_group:
             break
         child = node.child(word)
+        if child is None and node.dynamic:  # labs PROJECT: known only at runtime
+            break
         if child is None:
-            problems.append(_unknown_command(node, word, words[i + 1 : i + 2], i))
+            problems.append(_unknown_command(node, word, i))
             return Resolution(node, path_words, problems, clean=False)
         node = child
         path_words.append(i)
         i += 1
-        if node.dynamic:
-            break
     return Resolution(node, path_words, problems)
 
 
-def _unknown_command(node: CommandNode, word: str, after: Sequence[str], index: int) -> Problem:
+def _unknown_command(node: CommandNode, word: str, index: int) -> Problem:
     visible = [n for n, c in node.children.items() if not c.hidden]
     if node.parent is None:
         legacy = LEGACY_GROUPS.get(word)
         if legacy:
-            return Problem(index, f"unknown command group `{word}`: legacy CLI syntax; {legacy}")
+            return Problem(index, f"unknown command group `databricks {word}`: legacy CLI syntax; {legacy}")
         return Problem(index, f"unknown command group `databricks {word}`{_suggest(word, visible)}")
     full = " ".join(node.path + (word,))
     legacy = LEGACY_SUBCOMMANDS.get(full)
@@ -369,8 +367,8 @@ def check_argv(words: Sequence[str], tree: CommandTree | None = None) -> tuple[R
     if not res.clean:
         return res, problems
     node = res.node
-    if node.dynamic:  # labs PROJECT ...: subcommands exist only at runtime
-        return res, problems
+    if node.dynamic and any(not w.startswith("-") for w in words[(res.path_words or [-1])[-1] + 1 :]):
+        return res, problems  # labs PROJECT ...: its subcommands and flags exist only at runtime
     allowed = tree.allowed_flags(node)
     shorts = _short_index(allowed)
     skip = set(res.path_words)
@@ -400,7 +398,7 @@ def check_argv(words: Sequence[str], tree: CommandTree | None = None) -> tuple[R
                 i += 2 if value is None and nxt is not None and not nxt.startswith("-") else 1
                 continue
             flags_seen.add(name)
-            problems.extend(_flag_notes(i, spec, node))
+            problems.extend(_flag_notes(i, spec, node, tree))
             if not spec.takes_value:
                 if value is not None and value not in BOOL_VALUES:
                     problems.append(Problem(i, f"flag `--{name}` is a switch and takes no value (got `{value}`)"))
@@ -429,7 +427,7 @@ def check_argv(words: Sequence[str], tree: CommandTree | None = None) -> tuple[R
                 problems.append(Problem(i, _unknown_short_message(word, ch, body, allowed)))
                 break
             flags_seen.add(spec.name)
-            problems.extend(_flag_notes(i, spec, node))
+            problems.extend(_flag_notes(i, spec, node, tree))
             if spec.takes_value:
                 rest = body[k + 1 :]
                 if rest.startswith("="):
@@ -466,7 +464,9 @@ def check_argv(words: Sequence[str], tree: CommandTree | None = None) -> tuple[R
     elif count < lo:
         missing = [p for p in node.placeholders() if not p.startswith("[")][count:lo]
         names = " ".join(missing) if missing else f"{lo - count} more"
-        problems.append(Problem(None, f"too few arguments: {usage} needs {lo}, got {count} (missing {names})"))
+        spec = node.arg_count or {}
+        or_json = "; or give the whole request with --json" if "with_json" in spec else ""
+        problems.append(Problem(None, f"too few arguments: {usage} needs {lo}, got {count} (missing {names}{or_json})"))
     return res, problems
 
 
@@ -479,18 +479,21 @@ def _node_at(node: CommandNode, res: Resolution, word: int) -> CommandNode:
     return up
 
 
-def _flag_notes(i: int, spec: FlagSpec, node: CommandNode) -> list[Problem]:
+def _flag_notes(i: int, spec: FlagSpec, node: CommandNode, tree: CommandTree) -> list[Problem]:
     if not spec.deprecated:
         return []
     instead = DEPRECATED_FLAG_HINTS.get(spec.name, "")
-    if spec is load_tree().global_flags.get(spec.name):
-        return [Problem(i, f"global flag `--{spec.name}` is deprecated{instead}")]
-    return [Problem(i, f"flag `--{spec.name}` of `{node.display}` is deprecated{instead}")]
+    shown = f"`--{spec.name}` (`-{spec.short}`)" if spec.short else f"`--{spec.name}`"
+    if spec is tree.global_flags.get(spec.name):
+        return [Problem(i, f"global flag {shown} is deprecated{instead}")]
+    return [Problem(i, f"flag {shown} of `{node.display}` is deprecated{instead}")]
 
 
 def _unknown_flag_message(shown: str, name: str, node: CommandNode, allowed: dict[str, FlagSpec]) -> str:
     visible = [n for n, f in allowed.items() if not f.hidden]
     hint = _legacy_flag_hint(name, node) or _suggest(name, visible, "--")
+    if not hint and "json" in node.flags:
+        hint = "; request fields without a flag of their own go in the --json body"
     return f"unknown flag `{shown}` for `{node.display}`{hint}"
 
 

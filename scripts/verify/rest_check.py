@@ -540,7 +540,7 @@ def _path_findings(index: EndpointIndex, call: RestCall) -> tuple[Endpoint | Non
         return None, [f"{shown}: wrong method, {sdk} calls this path with {' or '.join(methods)} ({callers})"]
     others = index.other_versions(call.method, path)
     if others:
-        used = call_version = version_of(path) or "?"
+        call_version = version_of(path) or "?"
         target = others[0]
         family = _family(target.template, target.version)
         used = target.version or "?"

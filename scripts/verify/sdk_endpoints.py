@@ -43,7 +43,9 @@ SCALAR_NAMES = frozenset({"str", "int", "float", "bool", "bytes", "Timestamp", "
 FREE_NAMES = frozenset({"Any", "dict", "Dict", "object", "Struct", "Value", "JsonValue"})
 VERSION_RE = re.compile(r"^(?:\d+\.\d+|v\d+(?:(?:alpha|beta)\d*)?)$")
 PLACEHOLDER_RE = re.compile(r"\{([^{}]+)\}")
-DOC_FORMAT_RE = re.compile(r"(?:[Ff]ormat:|of the form|resource name:)\s*`{0,2}([A-Za-z0-9_\-{}/<>.*]+/[A-Za-z0-9_\-{}/<>.*]+)")
+DOC_FORMAT_RE = re.compile(
+    r"(?:[Ff]ormat:|in the form|of the form|[Rr]esource name:)\s*(?:``(?P<quoted>[^`]+)``|(?P<bare>[\w\-{}<>.*]+/[\w\-{}/<>.*]+))"
+)
 
 
 @dataclass(frozen=True)
@@ -337,13 +339,8 @@ class _Extractor:
                 continue
             template, multi = parsed
             multi = {p for p in multi if p not in MULTI_SEGMENT_NAMES or _is_resource_name(fn, p)}
-            opaque = False
-            if _is_bare_resource(template, multi):
-                expanded = _expand_from_docstring(fn, template, multi)
-                if expanded is None:
-                    opaque = True
-                else:
-                    template, multi = expanded
+            template, multi = _expand_resource_names(fn, template, multi)
+            opaque = _is_bare_resource(template)
             body = self._body_type(module, service, fn, _keyword(call, "body"))
             self.endpoints.append(
                 Endpoint(
@@ -483,14 +480,17 @@ def _template(node: ast.expr | None) -> tuple[str, set[str]] | None:
     return (text, multi) if text.startswith("/") else None
 
 
-def _is_bare_resource(template: str, multi: set[str]) -> bool:
-    """``/api/2.1/{name}``: nothing but placeholders after the version, which would match anything."""
+def _is_bare_resource(template: str) -> bool:
+    """``/api/2.1/{name}``, ``/api/2.0/{name}/start``: a placeholder right after the version.
+
+    Such a template would match paths of every API of that version, so it is never matched.
+    """
     segments = path_segments(template)
     version = version_of(template)
     if version is None:
         return False
     rest = segments[segments.index(version) + 1 :]
-    return bool(rest) and all(PLACEHOLDER_RE.fullmatch(seg) for seg in rest)
+    return bool(rest) and rest[0].startswith("{")
 
 
 def _param_doc(fn: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> str:
@@ -512,22 +512,34 @@ def _is_resource_name(fn: ast.FunctionDef | ast.AsyncFunctionDef, param: str) ->
     return not text.strip() or "/" in text or "resource" in text.lower()
 
 
-def _expand_from_docstring(fn: ast.FunctionDef | ast.AsyncFunctionDef, template: str, multi: set[str]) -> tuple[str, set[str]] | None:
-    """Splice the documented resource-name format into a bare ``/api/<v>/{name}`` template."""
-    segments = path_segments(template)
-    version = version_of(template)
-    assert version is not None
-    param = segments[segments.index(version) + 1].strip("{}")
-    found = DOC_FORMAT_RE.search(_param_doc(fn, param))
+def _documented_form(fn: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> str | None:
+    """The resource-name format a docstring gives (``projects/{project_id}/branches/{branch_id}``)."""
+    found = DOC_FORMAT_RE.search(" ".join(_param_doc(fn, param).split()))
     if not found:
         return None
-    form = found.group(1).strip("`.")
+    form = re.sub(r"\s+", "", found.group("quoted") or found.group("bare")).strip("`.,;")
     form = re.sub(r"<([^<>]+)>", r"{\1}", form).replace("*", "{id}")
-    if "{" not in form and "/" not in form:
+    segments = form.split("/")
+    if len(segments) < 2 or not all(segments) or "{" not in form or " " in form:
         return None
-    new = template.replace("{" + param + "}", form, 1)
-    new_multi = (multi - {param}) | {p for p in PLACEHOLDER_RE.findall(form) if p in MULTI_SEGMENT_NAMES}
-    return new, new_multi
+    return form
+
+
+def _expand_resource_names(
+    fn: ast.FunctionDef | ast.AsyncFunctionDef, template: str, multi: set[str]
+) -> tuple[str, set[str]]:
+    """Splice each documented resource-name format into the template, in place of ``{name}``.
+
+    ``/api/2.0/postgres/{name}`` + "Format: projects/{project_id}/branches/{branch_id}" gives
+    ``/api/2.0/postgres/projects/{project_id}/branches/{branch_id}``: segments that must match.
+    """
+    for param in sorted(multi & MULTI_SEGMENT_NAMES):
+        form = _documented_form(fn, param)
+        if form is None:
+            continue
+        template = template.replace("{" + param + "}", form, 1)
+        multi = multi - {param}
+    return template, multi
 
 
 def _parse_modules(root: Path) -> dict[str, _Module]:

@@ -95,6 +95,22 @@ def spark_started() -> bool:
     return _session is not None
 
 
+def current_spark() -> SparkSession | None:
+    """The shared session if it has been started, without starting it."""
+    return _session
+
+
+def ensure_alive() -> bool:
+    """False (and the session forgotten, so the next get_spark starts anew) if it was stopped."""
+    global _session
+    if _session is None:
+        return True
+    if _session.sparkContext._jsc is None:  # type: ignore[attr-defined]
+        _session = None
+        return False
+    return True
+
+
 def stop_spark() -> None:
     """Stop the shared session (idempotent)."""
     global _session

@@ -880,15 +880,14 @@ class BlockVerdict:
 def check_statement(spark: SparkSession, code: str, stmt: Statement) -> StatementVerdict:
     """Spark's parser first; Databricks-only forms by grammar (see the module docstring)."""
     form = databricks_form(stmt)
-    first_word = stmt.words[:1]
     databricks_first = form is not None and form[0].startswith("DESCRIBE")  # Spark's false pass
     if not databricks_first:
         spark_error = parse_sql(spark, stmt.text)
         if spark_error is None:
             return StatementVerdict(stmt)
         if form is None:
-            hint = f" (statement starts with {first_word[0]})" if first_word else ""
-            return StatementVerdict(stmt, error=SqlSyntaxError(f"Spark SQL parser: {spark_error.message}{hint}", stmt.line + spark_error.line - 1))
+            message = f"Spark SQL parser: {spark_error.message}"
+            return StatementVerdict(stmt, error=SqlSyntaxError(message, stmt.line + spark_error.line - 1))
     assert form is not None
     name, grammar = form
     if grammar is None:
