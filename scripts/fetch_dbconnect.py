@@ -79,7 +79,7 @@ def fetch(target: Path = DEFAULT_TARGET, force: bool = False) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="Unpack databricks.connect 19.3 for type checking only.")
     parser.add_argument("--target", type=Path, default=DEFAULT_TARGET, help="folder to unpack into")
     parser.add_argument("--force", action="store_true", help="download again even if present")
     args = parser.parse_args(argv)

@@ -1,6 +1,7 @@
 """Measured statistics of the docs, per page and per section, for the generated tables.
 
-Lines, examples and statuses come from the Markdown model; distinct REST endpoints and CLI commands from the
+Lines (not counting generated regions, so regenerating never changes the count), examples and statuses
+come from the Markdown model; distinct REST endpoints and CLI commands from the
 same parsers the verifier uses; verified/executed/skipped counts from the verifier's JSON report
 (``reports/verification.json``, written by ``make verify``).
 """
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from scripts.docmodel import DocSet, Page, section_of
 from scripts.errors import DocError
+from scripts.markers import find_regions
 
 REPORT = Path("reports/verification.json")
 SECTIONS = ("home", "getting-started", "api", "sdk", "examples", "best-practices", "cli")
@@ -65,9 +67,11 @@ def load_report(path: Path = REPORT) -> dict:
 
 def page_tally(page: Page, report: dict) -> Tally:
     from scripts.verify.cli_check import commands_in
-    from scripts.verify.sdk_endpoints import endpoints_in
+    from scripts.verify.rest_check import endpoints_in
 
-    t = Tally(pages=1, drafts=int(page.status == "draft"), lines=page.line_count, examples=len(page.examples))
+    generated = sum(end - start - 1 for start, end in find_regions(page.text, page.path).values())
+    t = Tally(pages=1, drafts=int(page.status == "draft"), lines=page.line_count - generated,
+              examples=len(page.examples))
     counts = report.get("pages", {}).get(page.rel, {})
     for name in ("static", "executed", "skipped", "failed"):
         setattr(t, name, int(counts.get(name, 0)))

@@ -68,11 +68,10 @@ def test_generates_measured_tables(run_cli, project):
     code, _, err = run_cli("scripts.tables", cwd=project)
     assert code == 0, err
     hub = (project / "docs" / "index.md").read_text()
-    assert "| Guide | [A guide](guide/a.md) | What the guide answers. | 2 | verified |" in hub
-    assert "| Guide | [Later](guide/later.md) | Not yet. | 0 | draft |" in hub
+    assert "| guide | [A guide](guide/a.md) | What the guide answers. | 2 | verified |" in hub
+    assert "| guide | [Later](guide/later.md) | Not yet. | 0 | draft |" in hub
     # 2 pages + hub; 2 examples (the text block is not one); 1 verified; 2 distinct CLI commands; 1 endpoint
-    assert "| **Total** | 3 | 1 |" in hub
-    assert "| 2 | 1 (50%) | 0 (0%) | 1 | 0 | 1 | 2 |" in hub
+    assert "| **Total** | 3 | 1 | 49 | 2 | 1 (50%) | 0 (0%) | 1 | 0 | 1 | 2 |" in hub
     readme = (project / "README.md").read_text()
     assert "[A guide](docs/guide/a.md)" in readme
     guide = (project / "docs" / "guide" / "a.md").read_text()

@@ -53,7 +53,7 @@ def test_misspelled_keyword_argument_is_reported(result: python_static.OracleRes
 
 
 def test_optional_sdk_fields_and_result_callbacks_are_not_noise(result: python_static.OracleResult) -> None:
-    # details.state.value: ``state`` is Optional in the SDK; ``.result()`` has ``callback = None``.
+    # ``state`` and ``cluster_id`` are Optional in the SDK; ``.result()`` has ``callback = None``.
     assert messages_at(result, EXAMPLES, 34) == [] and messages_at(result, EXAMPLES, 35) == []
 
 
@@ -126,6 +126,8 @@ def test_magics_become_comments_without_moving_lines() -> None:
     code = "%pip install x\nimport x\n  %not_at_line_start\n!ls\n"
     assert python_static.comment_out_magics(code) == "# %pip install x\nimport x\n  %not_at_line_start\n# !ls\n"
     assert python_static.comment_out_magics("%sql\nSELECT 1\n") == "# %sql\n# SELECT 1\n"
+    assert python_static.comment_out_magics("%%time\ndf.count()\n") == "# %%time\ndf.count()\n"
+    assert python_static.comment_out_magics("%python\nx = 1\n") == "# %python\nx = 1\n"
 
 
 def test_pycon_keeps_source_and_blanks_output() -> None:

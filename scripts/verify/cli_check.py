@@ -1,12 +1,12 @@
 """The CLI oracle: every ``databricks`` command in a shell block must exist in the Databricks CLI v1.x.
 
 Shell blocks (bash, sh, console, zsh, shell) are read by a small quote-aware shell scanner, not by
-regular expressions over the command, and not by ``shlex`` alone: shlex splits words but cannot see
-command substitutions, pipes, heredocs or where a word sits in the block. The scanner splits a block
-into simple commands at newlines, ``|``, ``||``, ``&&``, ``;``, ``&`` and parentheses; joins ``\\``
-line continuations; drops ``# comments``, redirections (``> out``, ``2>&1``) and heredoc bodies
-(``<<EOF`` ... ``EOF``); descends into ``$(...)``, backticks and ``<(...)``; removes quotes the way
-the shell does; and keeps the Markdown line of every word. ``<cluster-id>`` and ``$JOB_ID`` stay
+regular expressions over the command. (``shlex`` splits words but cannot see command substitutions,
+heredocs or the line a word sits on; bashlex would be a new dependency that rejects some valid shell.)
+The scanner splits a block into simple commands at newlines, ``|``, ``||``, ``&&``, ``;``, ``&`` and
+parentheses; joins ``\\`` line continuations; drops ``# comments``, redirections (``> out``,
+``2>&1``) and heredoc bodies (``<<EOF`` ... ``EOF``); descends into ``$(...)``, backticks and
+``<(...)``; removes quotes the way the shell does; and keeps the Markdown line of every word. ``<cluster-id>`` and ``$JOB_ID`` stay
 single words, so a placeholder counts as one argument.
 
 In a block written with prompts (any line starting with ``$ ``), only prompt lines, their
@@ -39,6 +39,7 @@ LANGUAGES = frozenset({"shell"})
 ASSIGNMENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 # <cluster-id>, <your workspace URL>: a documentation placeholder, not a redirection
 PLACEHOLDER_RE = re.compile(r"<[A-Za-z_][\w.:/@-]*(?: [\w.:/@-]+)*>")
+PLAIN_RUN_RE = re.compile(r"[^\s\\'\"`$<>|&;()]+")
 PROMPT_RE = re.compile(r"^\s*\$(?: |$)")
 HEREDOC_START_RE = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w-]*)\1")
 # words that may stand before the command word without being it
@@ -73,7 +74,7 @@ class ShellScanner:
         self.pos = 0
         self.commands: list[SimpleCommand] = []
         self.errors: list[ScanError] = []
-        self._newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+        self._newlines = [m.start() for m in re.finditer("\n", text)]
         self._heredocs: list[tuple[str, bool]] = []
 
     def line_of(self, offset: int) -> int:
@@ -195,10 +196,12 @@ class ShellScanner:
                 finish()
                 depth = max(0, depth - 1)
                 self.pos += 1
-            else:
+            else:  # a run of ordinary characters
                 begin()
-                chars.append(ch)
-                self.pos += 1
+                m = PLAIN_RUN_RE.match(text, self.pos)
+                stop = m.end() if m else self.pos + 1
+                chars.append(text[self.pos : stop])
+                self.pos = stop
         finish()
         if end is not None:
             opener = "`" if end == "`" else "$("
@@ -344,7 +347,7 @@ def _is_databricks(value: str) -> bool:
 def invocations(code: str) -> tuple[list[Invocation], list[ScanError]]:
     """Every ``databricks`` invocation in shell code, with the scanner's errors."""
     scanner = ShellScanner(commands_only(code))
-    found = []
+    found: list[Invocation] = []
     for command in scanner.scan():
         i = _command_word_index(command.words)
         if i is not None and _is_databricks(command.words[i].value):
@@ -360,7 +363,8 @@ def _applies(block: Block) -> bool:
 def commands_in(block: Block) -> list[str]:
     """Each distinct CLI command path a shell block uses ("clusters create", "bundle deploy"), in order.
 
-    Only invocations whose path resolves in the tree are listed; output blocks give none.
+    Only invocations whose path resolves in the tree are listed; output blocks give none, skipped
+    blocks are listed (their commands are still shown to readers).
     """
     if block.language not in LANGUAGES or block.is_output:
         return []

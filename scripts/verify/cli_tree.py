@@ -22,6 +22,7 @@ the way cobra and pflag do:
     when an unknown flag makes the count unreliable.
 * Hidden commands and flags are accepted silently. Deprecated ones are reported (``--environment``,
   ``--compute-id``, ``experimental aitools skills``), since the docs should not teach them.
+* A group named without a subcommand (``databricks jobs``) is reported: it only prints help.
 * ``labs PROJECT ...`` is not checked beyond ``labs``: projects add their subcommands at runtime.
 
 Unknown groups, subcommands and flags come with the nearest real names (difflib) and, where the
@@ -37,6 +38,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from scripts.errors import DocError
 
@@ -93,7 +95,7 @@ class CommandNode:
     aliases: tuple[str, ...]
     flags: dict[str, FlagSpec]  # own flags (incl. persistent ones it defines)
     persistent: frozenset[str]  # names of own flags its descendants inherit
-    arg_count: dict[str, object] | None
+    arg_count: dict[str, Any] | None
     hidden: bool
     deprecated: bool
     dynamic: bool  # subcommands added at runtime (labs)
@@ -125,6 +127,7 @@ class CommandTree:
     root: CommandNode
     global_flags: dict[str, FlagSpec]
     count: int  # commands at every depth, the root not counted
+    _allowed: dict[tuple[str, ...], dict[str, FlagSpec]] = field(default_factory=dict, repr=False)
 
     def walk(self) -> Iterator[CommandNode]:
         stack = list(reversed(self.root.children.values()))
@@ -135,6 +138,9 @@ class CommandTree:
 
     def allowed_flags(self, node: CommandNode) -> dict[str, FlagSpec]:
         """Flags a command accepts: its own, its ancestors' persistent ones, and the global ones."""
+        cached = self._allowed.get(node.path)
+        if cached is not None:
+            return cached
         allowed = {n: f for n, f in self.global_flags.items() if n != "version" or node is self.root}
         ancestors = []
         up = node.parent
@@ -144,6 +150,7 @@ class CommandTree:
         for anc in reversed(ancestors):  # nearer ancestors shadow farther ones
             allowed.update({n: anc.flags[n] for n in anc.persistent if n in anc.flags})
         allowed.update(node.flags)
+        self._allowed[node.path] = allowed
         return allowed
 
 
@@ -168,11 +175,10 @@ def _split_use(use: str) -> list[str]:
     return units
 
 
-def _flag_specs(raw: dict[str, object]) -> dict[str, FlagSpec]:
-    details = raw.get("flag_details") or {}
-    assert isinstance(details, dict)
-    specs = {}
-    for name in raw.get("flags") or []:  # type: ignore[union-attr]
+def _flag_specs(raw: dict[str, Any]) -> dict[str, FlagSpec]:
+    details: dict[str, dict[str, Any]] = raw.get("flag_details") or {}
+    specs: dict[str, FlagSpec] = {}
+    for name in raw.get("flags") or []:
         d = details.get(name, {})
         specs[name] = FlagSpec(
             name=name,
@@ -184,21 +190,21 @@ def _flag_specs(raw: dict[str, object]) -> dict[str, FlagSpec]:
     return specs
 
 
-def _build(name: str, raw: dict[str, object], parent: CommandNode) -> CommandNode:
+def _build(name: str, raw: dict[str, Any], parent: CommandNode) -> CommandNode:
     node = CommandNode(
         name=name,
         path=parent.path + (name,),
         use=str(raw.get("use") or name),
-        aliases=tuple(raw.get("aliases") or ()),  # type: ignore[arg-type]
+        aliases=tuple(raw.get("aliases") or ()),
         flags=_flag_specs(raw),
-        persistent=frozenset(raw.get("persistent_flags") or ()),  # type: ignore[arg-type]
-        arg_count=raw.get("arg_count"),  # type: ignore[arg-type]
+        persistent=frozenset(raw.get("persistent_flags") or ()),
+        arg_count=raw.get("arg_count"),
         hidden=bool(raw.get("hidden", False)),
         deprecated=bool(raw.get("deprecated", False)),
         dynamic=bool(raw.get("dynamic_subcommands", False)),
         parent=parent,
     )
-    for sub_name, sub in (raw.get("subcommands") or {}).items():  # type: ignore[union-attr]
+    for sub_name, sub in (raw.get("subcommands") or {}).items():
         node.children[sub_name] = _build(sub_name, sub, node)
     return node
 
@@ -206,23 +212,21 @@ def _build(name: str, raw: dict[str, object], parent: CommandNode) -> CommandNod
 @lru_cache(maxsize=2)
 def load_tree(path: Path = TREE_PATH) -> CommandTree:
     """Read the vendored command tree. Raises DocError when it is missing or malformed."""
+    root = CommandNode("databricks", (), "databricks", (), {}, frozenset(), None, False, False, False)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        commands = data["commands"]
-        globals_raw = data["global_flags"]
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        for name, raw in data["commands"].items():
+            root.children[name] = _build(name, raw, root)
+        global_flags = {
+            g["name"]: FlagSpec(
+                g["name"], bool(g.get("takes_value")), g.get("short"), bool(g.get("hidden")), bool(g.get("deprecated"))
+            )
+            for g in data["global_flags"]
+        }
     except FileNotFoundError:
         raise DocError(path, 1, "Databricks CLI command tree not found") from None
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise DocError(path, 1, f"malformed Databricks CLI command tree: {exc}") from None
-    root = CommandNode("databricks", (), "databricks", (), {}, frozenset(), None, False, False, False)
-    for name, raw in commands.items():
-        root.children[name] = _build(name, raw, root)
-    global_flags = {
-        g["name"]: FlagSpec(
-            g["name"], bool(g.get("takes_value")), g.get("short"), bool(g.get("hidden")), bool(g.get("deprecated"))
-        )
-        for g in globals_raw
-    }
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        raise DocError(path, 1, f"malformed Databricks CLI command tree: {type(exc).__name__}: {exc}") from None
     tree = CommandTree(root, global_flags, 0)
     tree.count = sum(1 for _ in tree.walk())
     return tree
@@ -341,132 +345,162 @@ def _legacy_flag_hint(name: str, node: CommandNode) -> str:
     return ""
 
 
-def _arg_bounds(node: CommandNode, with_json: bool) -> tuple[int, int | None, bool]:
-    """(min, max, exact) positional args; max None = unbounded; exact False = lenient fallback."""
+def _bounds(spec: dict[str, Any]) -> tuple[int, int | None]:
+    return int(spec.get("min") or 0), (None if spec.get("max") is None else int(spec["max"]))
+
+
+def _arg_bounds(node: CommandNode, with_json: bool) -> tuple[int, int | None, str]:
+    """(min, max, condition) for positional args; max None = unbounded; condition " with --json" or ""."""
     if node.path == ("help",):
-        return 0, None, False
+        return 0, None, ""
     spec = node.arg_count or {}
     if with_json and isinstance(spec.get("with_json"), dict):
-        wj = spec["with_json"]
-        assert isinstance(wj, dict)
-        return int(wj.get("min") or 0), (None if wj.get("max") is None else int(wj["max"])), True
+        return *_bounds(spec["with_json"]), " with --json"
     if "min" in spec or "max" in spec:
-        mx = spec.get("max")
-        return int(spec.get("min") or 0), (None if mx is None else int(mx)), True  # type: ignore[arg-type]
+        return *_bounds(spec), ""
+    # custom check or none in the tree: lenient, from the Use string
     units = node.placeholders()
     if any("..." in u or u.startswith("[--") for u in units):
-        return 0, None, False
-    return 0, len(units), False
+        return 0, None, ""
+    return 0, len(units), ""
+
+
+@dataclass
+class FlagScan:
+    """What reading the flags of one invocation found."""
+
+    positional: list[int] = field(default_factory=list)  # indexes of positional words
+    seen: set[str] = field(default_factory=set)  # long names of the known flags given
+    unknown: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _scan_long(i: int, words: Sequence[str], nxt: str | None, node: CommandNode, allowed: dict[str, FlagSpec],
+               scan: FlagScan, tree: CommandTree) -> int:
+    """Read ``--name``, ``--name=value`` or ``--name value`` at ``i``; return how many words it used."""
+    name, value = _flag_name(words[i])
+    spec = allowed.get(name)
+    if spec is None:
+        scan.unknown = True
+        scan.problems.append(Problem(i, _unknown_flag_message(f"--{name}", name, node, allowed)))
+        # an unknown `--flag value`: assume the next plain word is its value
+        return 2 if value is None and nxt is not None and not nxt.startswith("-") else 1
+    scan.seen.add(name)
+    scan.problems.extend(_flag_notes(i, spec, node, tree))
+    if not spec.takes_value:
+        if value is not None and value not in BOOL_VALUES:
+            scan.problems.append(Problem(i, f"flag `--{name}` is a switch and takes no value (got `{value}`)"))
+        return 1
+    if value is not None:
+        return 1
+    if nxt is None:
+        scan.problems.append(Problem(i, f"flag `--{name}` is missing its value"))
+        return 1
+    if nxt.startswith("--") and _flag_name(nxt)[0] in allowed:
+        scan.problems.append(Problem(i, f"flag `--{name}` is missing its value (the next word `{nxt}` is a flag)"))
+        return 1
+    return 2
+
+
+def _scan_short(i: int, word: str, nxt: str | None, node: CommandNode, allowed: dict[str, FlagSpec],
+                scan: FlagScan, tree: CommandTree) -> int:
+    """Read ``-o json``, ``-ojson``, ``-o=json`` or grouped switches ``-rf``; return how many words it used."""
+    shorts = _short_index(allowed)
+    body = word[1:]
+    for k, ch in enumerate(body):
+        spec = shorts.get(ch)
+        if spec is None:
+            scan.unknown = True
+            scan.problems.append(Problem(i, _unknown_short_message(word, ch, body, allowed)))
+            return 1
+        scan.seen.add(spec.name)
+        scan.problems.extend(_flag_notes(i, spec, node, tree))
+        if not spec.takes_value:
+            continue
+        rest = body[k + 1 :].removeprefix("=")
+        if k == 0 and len(rest) > 1 and rest.isalpha() and (ch + rest) in allowed:
+            scan.problems.append(
+                Problem(i, f"`{word}` reads as `-{ch} {rest}`: long flags need two dashes (`--{ch + rest}`)")
+            )
+        if rest:
+            return 1
+        if nxt is None:
+            scan.problems.append(Problem(i, f"flag `-{ch}` (`--{spec.name}`) is missing its value"))
+            return 1
+        return 2
+    return 1
+
+
+def _scan_flags(words: Sequence[str], res: Resolution, tree: CommandTree) -> FlagScan:
+    """Read every word that is not part of the command path, with the flags the command accepts."""
+    node = res.node
+    allowed = tree.allowed_flags(node)
+    path = set(res.path_words)
+    scan = FlagScan()
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if i in path:
+            i += 1
+        elif word == "--":
+            break
+        elif not word.startswith("-") or word == "-":
+            scan.positional.append(i)
+            i += 1
+        else:
+            nxt = words[i + 1] if i + 1 < len(words) and i + 1 not in path else None
+            if word.startswith("--"):
+                i += _scan_long(i, words, nxt, node, allowed, scan, tree)
+            else:
+                i += _scan_short(i, word, nxt, node, allowed, scan, tree)
+    return scan
+
+
+def _count_problem(words: Sequence[str], node: CommandNode, scan: FlagScan) -> Problem | None:
+    lo, hi, condition = _arg_bounds(node, "json" in scan.seen)
+    count = len(scan.positional)
+    usage = f"`{' '.join(('databricks',) + node.path[:-1] + (node.use,))}`"
+    if hi is not None and count > hi:
+        what = "no positional arguments" if hi == 0 else f"at most {hi} positional argument{'s' * (hi != 1)}"
+        first_extra = scan.positional[hi]
+        return Problem(
+            first_extra,
+            f"too many arguments: {usage} takes {what}{condition}, got {count} (first extra: `{words[first_extra]}`)",
+        )
+    if count < lo:
+        missing = [p for p in node.placeholders() if not p.startswith("[")][count:lo]
+        names = " ".join(missing) if missing else f"{lo - count} more"
+        or_json = "; or give the whole request with --json" if "with_json" in (node.arg_count or {}) else ""
+        return Problem(None, f"too few arguments: {usage} needs {lo}, got {count} (missing {names}{or_json})")
+    return None
 
 
 def check_argv(words: Sequence[str], tree: CommandTree | None = None) -> tuple[Resolution, list[Problem]]:
     """Check the words after ``databricks``; returns the resolution and every problem found."""
     tree = tree or load_tree()
     res = resolve(tree, words)
-    problems = list(res.problems)
     if not res.clean:
-        return res, problems
+        return res, list(res.problems)
     node = res.node
-    if node.dynamic and any(not w.startswith("-") for w in words[(res.path_words or [-1])[-1] + 1 :]):
-        return res, problems  # labs PROJECT ...: its subcommands and flags exist only at runtime
-    allowed = tree.allowed_flags(node)
-    shorts = _short_index(allowed)
-    skip = set(res.path_words)
-    positional: list[int] = []
-    flags_seen: set[str] = set()
-    unknown_flag = False
-    i = 0
-    while i < len(words):
-        word = words[i]
-        if i in skip:
-            i += 1
-            continue
-        if word == "--":
-            break
-        if not (word.startswith("-") and len(word) > 1):
-            positional.append(i)
-            i += 1
-            continue
-        nxt = words[i + 1] if i + 1 < len(words) and i + 1 not in skip else None
-        if word.startswith("--"):
-            name, value = _flag_name(word)
-            spec = allowed.get(name)
-            if spec is None:
-                unknown_flag = True
-                problems.append(Problem(i, _unknown_flag_message(f"--{name}", name, node, allowed)))
-                # an unknown `--flag value`: assume the next plain word is its value
-                i += 2 if value is None and nxt is not None and not nxt.startswith("-") else 1
-                continue
-            flags_seen.add(name)
-            problems.extend(_flag_notes(i, spec, node, tree))
-            if not spec.takes_value:
-                if value is not None and value not in BOOL_VALUES:
-                    problems.append(Problem(i, f"flag `--{name}` is a switch and takes no value (got `{value}`)"))
-                i += 1
-                continue
-            if value is not None:
-                i += 1
-                continue
-            if nxt is None:
-                problems.append(Problem(i, f"flag `--{name}` is missing its value"))
-                i += 1
-                continue
-            if nxt.startswith("--") and _flag_name(nxt)[0] in allowed:
-                problems.append(Problem(i, f"flag `--{name}` is missing its value (the next word `{nxt}` is a flag)"))
-                i += 1
-                continue
-            i += 2
-            continue
-        # short flags: -o json, -ojson, -o=json, -rf
-        body = word[1:]
-        consumed = 1
-        for k, ch in enumerate(body):
-            spec = shorts.get(ch)
-            if spec is None:
-                unknown_flag = True
-                problems.append(Problem(i, _unknown_short_message(word, ch, body, allowed)))
-                break
-            flags_seen.add(spec.name)
-            problems.extend(_flag_notes(i, spec, node, tree))
-            if spec.takes_value:
-                rest = body[k + 1 :]
-                if rest.startswith("="):
-                    rest = rest[1:]
-                if len(rest) > 1 and rest.isalpha() and (ch + rest) in allowed and k == 0:
-                    problems.append(Problem(i, f"`{word}` reads as `-{ch} {rest}`: long flags need two dashes (`--{ch + rest}`)"))
-                elif not rest:
-                    if nxt is None:
-                        problems.append(Problem(i, f"flag `-{ch}` (`--{spec.name}`) is missing its value"))
-                    else:
-                        consumed = 2
-                break
-        i += consumed
-    help_given = bool(flags_seen & HELP_FLAGS)
+    after_path = words[(res.path_words or [-1])[-1] + 1 :]
+    if node.dynamic and any(not w.startswith("-") for w in after_path):
+        return res, []  # labs PROJECT ...: its subcommands and flags exist only at runtime
+    scan = _scan_flags(words, res, tree)
+    problems = scan.problems
     deprecated = next((k for k in res.path_words if _node_at(node, res, k).deprecated), None)
     if deprecated is not None:
         problems.append(Problem(deprecated, f"`{_node_at(node, res, deprecated).display}` is deprecated"))
-    if node.is_group and not help_given:
-        visible = sorted(n for n, c in node.children.items() if not c.hidden)
-        shown = ", ".join(visible[:8]) + (", ..." if len(visible) > 8 else "")
+    if HELP_FLAGS & scan.seen or scan.unknown:
+        return res, problems  # help skips argument checks; an unknown flag makes the count unreliable
+    if node.is_group:
         if node.parent is not None:
+            visible = sorted(n for n, c in node.children.items() if not c.hidden)
+            shown = ", ".join(visible[:8]) + (", ..." if len(visible) > 8 else "")
             problems.append(Problem(None, f"`{node.display}` is a command group: name a subcommand ({shown})"))
         return res, problems
-    if help_given or unknown_flag:
-        return res, problems
-    lo, hi, exact = _arg_bounds(node, "json" in flags_seen)
-    count = len(positional)
-    usage = f"`databricks {' '.join(node.path[:-1] + (node.use,))}`".replace("  ", " ")
-    if hi is not None and count > hi:
-        extra = words[positional[hi]]
-        what = "no positional arguments" if hi == 0 else f"at most {hi} positional argument{'s' * (hi != 1)}"
-        json_note = " with --json" if "json" in flags_seen and exact else ""
-        problems.append(Problem(positional[hi], f"too many arguments: {usage} takes {what}{json_note}, got {count} (first extra: `{extra}`)"))
-    elif count < lo:
-        missing = [p for p in node.placeholders() if not p.startswith("[")][count:lo]
-        names = " ".join(missing) if missing else f"{lo - count} more"
-        spec = node.arg_count or {}
-        or_json = "; or give the whole request with --json" if "with_json" in spec else ""
-        problems.append(Problem(None, f"too few arguments: {usage} needs {lo}, got {count} (missing {names}{or_json})"))
+    count_problem = _count_problem(words, node, scan)
+    if count_problem is not None:
+        problems.append(count_problem)
     return res, problems
 
 

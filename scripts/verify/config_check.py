@@ -116,7 +116,8 @@ def most_relevant(error: ValidationError) -> tuple[ValidationError, bool]:
     """
     interpolation_allowed = False
     while error.validator in ("oneOf", "anyOf") and error.context:
-        alternatives = error.schema.get(error.validator, [])
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        alternatives = schema.get(str(error.validator), [])
         branches: dict[int, list[ValidationError]] = {}
         for sub in error.context:
             index = int(sub.relative_schema_path[0])
@@ -139,17 +140,18 @@ def error_location(error: ValidationError) -> list[str | int]:
     """The instance path to point at; for an unknown key, the key itself."""
     path = list(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        known = set(error.schema.get("properties", {}))
+        known = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
         extra = sorted(str(k) for k in error.instance if str(k) not in known)
         if extra:
             path.append(extra[0])
     return path
 
 
-def node_line(node: yaml.Node | None, path: Sequence[str | int]) -> int:
+def node_line(root: yaml.Node | None, path: Sequence[str | int]) -> int:
     """0-based line of the YAML node at ``path`` (or of its deepest existing ancestor)."""
-    if node is None:
+    if root is None:
         return 0
+    node: yaml.Node = root
     line = node.start_mark.line
     for part in path:
         child: yaml.Node | None = None
@@ -159,15 +161,15 @@ def node_line(node: yaml.Node | None, path: Sequence[str | int]) -> int:
                     child, line = v, k.start_mark.line
                     break
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            child = node.value[part]
-            line = child.start_mark.line
+            item: yaml.Node = node.value[part]
+            child, line = item, item.start_mark.line
         if child is None:
             break
         node = child
     return line
 
 
-def bundle_findings(doc: object, node: yaml.Node | None) -> Iterator[tuple[int, str]]:
+def bundle_findings(doc: Any, node: yaml.Node | None) -> Iterator[tuple[int, str]]:
     """(0-based line, message) of the most relevant schema error of one bundle document."""
     error = best_match(bundle_validator().iter_errors(doc))
     if error is None:

@@ -27,6 +27,7 @@ import io
 import ipaddress
 import linecache
 import os
+import re
 import signal
 import socket
 import tempfile
@@ -45,6 +46,7 @@ NAME = "python-run"
 LANGUAGES = frozenset({"python"})
 TIMEOUT_SECONDS = 120
 MAX_DIFF_LINES = 12
+SQLSTATE_RE = re.compile(r"\s*SQLSTATE: \w+[.;]?.*$")
 
 
 # --------------------------------------------------------------------------------------------
@@ -71,14 +73,25 @@ def _is_loopback(host: object) -> bool:
         return False
 
 
+def _is_ip_literal(host: object) -> bool:
+    """An address needs no name lookup; connecting to it is what the guard checks."""
+    try:
+        ipaddress.ip_address(str(host).split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass
 class NetworkGuard:
     """Records (and refuses) every attempt to leave the machine while installed."""
 
-    attempts: list[str] = field(default_factory=list)
+    filename: str = ""  # the running block's code filename, to locate an attempt it swallows
+    attempts: list[tuple[str, int | None]] = field(default_factory=list)  # (target, 0-based line)
 
     def refuse(self, target: str) -> NetworkBlocked:
-        self.attempts.append(target)
+        lines = [f.lineno for f in traceback.extract_stack() if f.filename == self.filename]
+        self.attempts.append((target, lines[-1] - 1 if lines and lines[-1] else None))
         return NetworkBlocked(f"network access is blocked while examples run (tried {target})")
 
     @contextlib.contextmanager
@@ -111,7 +124,7 @@ class NetworkGuard:
 
         def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
             name = host.decode() if isinstance(host, bytes) else host
-            if name is not None and not _is_loopback(name):
+            if name is not None and not _is_loopback(name) and not _is_ip_literal(name):
                 raise guard.refuse(f"{name} (name lookup)")
             return original_getaddrinfo(host, *args, **kwargs)
 
@@ -158,8 +171,13 @@ def display(obj: object = None, *args: object, **kwargs: object) -> None:
 def working_environment(cwd: Path, work_dir: Path) -> Iterator[None]:
     """cwd and MLflow settings for one block; both restored afterwards."""
     saved_cwd = os.getcwd()
-    saved_env = {k: os.environ.get(k) for k in ("MLFLOW_TRACKING_URI",)}
-    os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{(work_dir / 'mlflow.db').resolve()}"
+    settings = {
+        "MLFLOW_TRACKING_URI": f"sqlite:///{(work_dir / 'mlflow.db').resolve()}",
+        "MLFLOW_DISABLE_TELEMETRY": "true",  # MLflow 3 reports usage over the network otherwise
+        "DO_NOT_TRACK": "true",
+    }
+    saved_env = {k: os.environ.get(k) for k in settings}
+    os.environ.update(settings)
     os.chdir(cwd)
     try:
         yield
@@ -232,7 +250,8 @@ def run_block(block: Block, namespace: dict[str, Any], guard: NetworkGuard, time
             _cancel_spark_jobs()
     outcome.stdout = out.getvalue()
     if outcome.error is None and guard.attempts:
-        outcome.error = f"NetworkBlocked: the example tried to reach the network ({guard.attempts[0]}) and hid the error"
+        target, outcome.error_line = guard.attempts[0]
+        outcome.error = f"NetworkBlocked: the example tried to reach the network ({target}) and hid the error"
     return outcome
 
 
@@ -251,15 +270,16 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, SystemExit):
         return f"the block called exit({exc.code!r})"
     text = str(exc).strip()
-    first = text.splitlines()[0] if text else ""
+    first = SQLSTATE_RE.sub("", text.splitlines()[0]) if text else ""
     name = type(exc).__name__
     return f"{name}: {first[:400]}" if first else name
 
 
 def _cancel_spark_jobs() -> None:
-    if spark_local.spark_started():
+    session = spark_local.current_spark()
+    if session is not None:
         with contextlib.suppress(Exception):
-            spark_local.current_spark().sparkContext.cancelAllJobs()  # type: ignore[union-attr]
+            session.sparkContext.cancelAllJobs()
 
 
 def compare_output(actual: str, expected: str) -> tuple[int, str] | None:
@@ -323,7 +343,8 @@ def check(blocks: Sequence[Block], ctx: Context, timeout: float = TIMEOUT_SECOND
         cwd = Path(tempfile.mkdtemp(prefix="session-", dir=exec_root))
         namespace: dict[str, Any] = {"__name__": "__main__", "spark": spark, "display": display}
         for block in group:
-            guard = NetworkGuard()
+            guard = NetworkGuard(filename=block_filename(block))
+            spark_local.mark_dirty()
             with working_environment(cwd, ctx.work_dir):
                 outcome = run_block(block, namespace, guard, timeout)
             if not spark_local.ensure_alive():

@@ -34,6 +34,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from scripts.docmodel import Block
 from scripts.verify.base import Context, OracleResult, code_line, key
@@ -44,7 +45,7 @@ DBCONNECT_CACHE = Path(".cache") / "dbconnect"
 FETCH_HINT = "python -m scripts.fetch_dbconnect"
 
 # Magics whose whole cell is another language: nothing in it is Python.
-CELL_MAGICS = frozenset({"sql", "md", "sh", "scala", "r", "fs", "python"})
+CELL_MAGICS = frozenset({"sql", "md", "sh", "scala", "r", "fs", "bash", "html", "javascript"})
 MAGIC_LINE_RE = re.compile(r"^(%{1,2}|!)(?P<name>[A-Za-z_]\w*)?")
 
 # Why each choice departs from basedpyright's "standard" mode (everything else stays as standard):
@@ -139,16 +140,17 @@ def comment_out_magics(code: str) -> str:
 
     ``%pip install x``, ``%run ./setup``, ``%restart_python``, ``!ls`` at the start of a line are
     IPython syntax, not Python: the checker sees ``# %pip install x`` instead. A cell whose first
-    line is a language magic (``%sql``, ``%md``, ``%sh``, ``%scala``, ``%r``, ``%fs``, or any ``%%``
-    cell magic) holds no Python at all, so every line of it becomes a comment. Names a ``%run``
-    notebook would define are not known: such an example must define or import what it uses.
+    line is a language magic (``%sql``, ``%md``, ``%sh``, ``%scala``, ``%r``, ``%fs``, or their
+    ``%%`` IPython forms) holds no Python at all, so every line of it becomes a comment; after any
+    other magic (``%python``, ``%%time``) the rest of the cell is Python and is checked. Names a
+    ``%run`` notebook would define are not known: such an example must define or import them.
     """
     lines = code.split("\n")
     first = next((ln for ln in lines if ln.strip()), "")
     match = MAGIC_LINE_RE.match(first)
-    if match and (first.startswith("%%") or (first.startswith("%") and (match.group("name") or "").lower() in CELL_MAGICS)):
+    if match and first.startswith("%") and (match.group("name") or "").lower() in CELL_MAGICS:
         return "\n".join(f"# {ln}" if ln else ln for ln in lines)
-    return "\n".join(f"# {ln}" if MAGIC_LINE_RE.match(ln) and ln[:1] in "%!" else ln for ln in lines)
+    return "\n".join(f"# {ln}" if MAGIC_LINE_RE.match(ln) else ln for ln in lines)
 
 
 def prepare_source(block: Block) -> str:
@@ -176,7 +178,7 @@ def imports_dbconnect(source: str) -> int | None:
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names = [node.module] + ([f"databricks.{a.name}" for a in node.names] if node.module == "databricks" else [])
         if any(n == "databricks.connect" or n.startswith("databricks.connect.") for n in names):
-            return node.lineno - 1
+            return getattr(node, "lineno", 1) - 1
     return None
 
 
@@ -212,7 +214,7 @@ def basedpyright_command(project: Path) -> list[str]:
     return [program, "--outputjson", "--pythonpath", sys.executable, "--project", str(project)]
 
 
-def run_basedpyright(project: Path) -> list[dict]:
+def run_basedpyright(project: Path) -> list[dict[str, Any]]:
     """Run basedpyright once over ``project``; return its diagnostics. Raises RuntimeError on failure."""
     try:
         proc = subprocess.run(basedpyright_command(project), cwd=project, capture_output=True, text=True, check=False)
@@ -226,14 +228,14 @@ def run_basedpyright(project: Path) -> list[dict]:
     return list(report.get("generalDiagnostics", []))
 
 
-def is_ignored(diag: dict) -> bool:
+def is_ignored(diag: dict[str, Any]) -> bool:
     """Diagnostics that are not findings: non-errors, and None-only argument mismatches."""
     if diag.get("severity") != "error":
         return True
     return diag.get("rule") == "reportArgumentType" and bool(ONLY_NONE_ARGUMENT_RE.match(diag.get("message", "")))
 
 
-def describe(diag: dict) -> str:
+def describe(diag: dict[str, Any]) -> str:
     """A one-line finding message for a basedpyright diagnostic."""
     parts = [p.strip() for p in str(diag.get("message", "")).splitlines() if p.strip()]
     text = "; ".join(dict.fromkeys(parts))

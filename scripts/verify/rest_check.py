@@ -38,7 +38,15 @@ from dataclasses import dataclass, field
 
 from scripts.docmodel import Block
 from scripts.verify.base import Context, OracleResult, code_line, key
-from scripts.verify.sdk_endpoints import Endpoint, EndpointIndex, FieldType, load_endpoints, strip_query, version_of
+from scripts.verify.sdk_endpoints import (
+    Endpoint,
+    EndpointIndex,
+    FieldType,
+    load_endpoints,
+    path_segments,
+    strip_query,
+    version_of,
+)
 
 NAME = "rest"
 LANGUAGES = frozenset({"http", "shell", "python"})
@@ -46,6 +54,7 @@ HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 REQUEST_LINE_RE = re.compile(
     r"^\s*(?P<method>GET|POST|PUT|PATCH|DELETE|HEAD)\s+(?P<url>\S+)(?:\s+HTTP/\d(?:\.\d)?)?\s*$"
 )
+RESPONSE_LINE_RE = re.compile(r"^\s*HTTP/\d(?:\.\d)?\s+\d{3}\b")
 HEADER_RE = re.compile(r"^[A-Za-z0-9-]+\s*:")
 HOST_RE = re.compile(r"^(?:[A-Za-z][\w+.-]*://)?(?P<host>(?:\$\{[^}]*\}|\{\{[^}]*\}\}|[^/?#])*)")
 REST_PREFIXES = ("/api/", "/serving-endpoints/", "/oidc/")
@@ -90,7 +99,7 @@ def rest_calls(block: Block) -> list[RestCall]:
     if block.language == "shell":
         return list(_shell_calls(block, block.code.split("\n"), 0))
     if block.language == "python":
-        return list(_python_calls(block))
+        return sorted(_python_calls(block), key=lambda call: call.line)
     return []
 
 
@@ -199,7 +208,10 @@ def _http_calls(block: Block) -> Iterator[RestCall]:
         i = start + 1
         while i < end and lines[i].strip() and HEADER_RE.match(lines[i]):
             i += 1
-        body_lines = [line for line in lines[i:end]]
+        body_lines = list(lines[i:end])
+        response = next((n for n, line in enumerate(body_lines) if RESPONSE_LINE_RE.match(line)), None)
+        if response is not None:  # the block goes on with the response: not part of the request
+            body_lines = body_lines[:response]
         while body_lines and body_lines[-1].strip() in ("", "###"):
             body_lines.pop()
         _parse_body(block, "\n".join(body_lines), i, call)
@@ -476,8 +488,8 @@ def _python_calls(block: Block) -> Iterator[RestCall]:
         yield from _shell_calls(block, [command], i)
     try:
         tree = ast.parse(source)
-    except SyntaxError:
-        return  # the Python oracle reports syntax errors
+    except (SyntaxError, ValueError, RecursionError):
+        return  # the Python oracle reports code that does not parse
     env = _Assignments(tree)
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
@@ -506,6 +518,22 @@ def _python_calls(block: Block) -> Iterator[RestCall]:
         if body is not None:
             call.body = _literal(body, env, node.lineno, (), call.key_lines, block)
         yield call
+
+
+def endpoints_in(block: Block) -> list[tuple[str, str]]:
+    """(METHOD, template) of every REST call in a block, for "distinct endpoints documented".
+
+    A call the SDK knows is named by the SDK's template (``/api/2.1/clusters/get``); any other
+    call by its own path without the query string. Skipped and output blocks document nothing.
+    """
+    if block.is_skipped or block.is_output:
+        return []
+    index = load_endpoints()
+    out: list[tuple[str, str]] = []
+    for call in rest_calls(block):
+        endpoint = index.match(call.method, call.path)
+        out.append((call.method, endpoint.template if endpoint else strip_query(call.path)))
+    return out
 
 
 # ---------------------------------------------------------------- checking calls
@@ -550,9 +578,29 @@ def _path_findings(index: EndpointIndex, call: RestCall) -> tuple[Endpoint | Non
         if target.method != call.method:
             message += f"; note the method is {target.method}, not {call.method}"
         return None, [message]
-    suggestion = difflib.get_close_matches(path, [e.template for e in index.endpoints if e.method == call.method], n=1, cutoff=0.75)
-    hint = f"; did you mean {call.method} {suggestion[0]}?" if suggestion else ""
+    suggestion = _closest_template(index, call.method, path)
+    hint = f"; did you mean {call.method} {suggestion}?" if suggestion else ""
     return None, [f"{shown}: unknown endpoint, {sdk} calls no {call.method} at this path{hint}"]
+
+
+def _closest_template(index: EndpointIndex, method: str, path: str) -> str | None:
+    """The SDK template most like an unknown path (comparing fixed segments where the shapes agree)."""
+    segments = path_segments(path)
+    best, best_ratio = None, 0.65
+    for endpoint in index.endpoints:
+        if endpoint.method != method or endpoint.opaque:
+            continue
+        template_segments = path_segments(endpoint.template)
+        if len(template_segments) == len(segments):  # compare the fixed parts after /api/<version>
+            pairs = [(s, t) for s, t in zip(segments, template_segments) if "{" not in t and t != "api" and t != endpoint.version]
+            ours, theirs = "/".join(s for s, _ in pairs), "/".join(t for _, t in pairs)
+        else:
+            ours = "/".join(s for s in segments if s != "api" and s != version_of(path))
+            theirs = "/".join(t for t in template_segments if t != "api" and t != endpoint.version)
+        ratio = difflib.SequenceMatcher(None, ours, theirs).ratio()
+        if ratio > best_ratio:
+            best, best_ratio = endpoint.template, ratio
+    return best
 
 
 def _json_path(path: JsonPath) -> str:
@@ -612,14 +660,20 @@ def check(blocks: Sequence[Block], ctx: Context) -> OracleResult:
         calls = rest_calls(block)
         if not calls:
             continue
-        index = index or load_endpoints()
+        if index is None:
+            try:
+                index = load_endpoints()
+            except RuntimeError as exc:  # databricks-sdk missing from the environment
+                result.fail(block, f"REST calls cannot be checked: {exc}", calls[0].line)
+                return result
         result.checked.add(key(block))
         for call in calls:
             endpoint, problems = _path_findings(index, call)
             for message in problems:
                 result.fail(block, message, call.line)
             if call.body_error is not None:
-                result.fail(block, call.body_error[1], call.body_error[0])
+                line, problem = call.body_error
+                result.fail(block, f"{call.method} {strip_query(call.path)}: {problem}", line)
             if endpoint is not None:
                 for line, message in body_findings(index, endpoint, call):
                     result.fail(block, message, line)

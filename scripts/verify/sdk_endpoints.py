@@ -11,31 +11,39 @@ recursive types included).
 
 Nothing is imported from the SDK: its files are parsed, so the index is exactly what the installed
 version sends. ``load_endpoints()`` caches the index in-process and as JSON under
-``.cache/sdk-endpoints-<sdk version>.json`` in the project root.
+``.cache/sdk-endpoints-<sdk version>-<hash of this module>.json`` in the project root.
 
-Placeholders normally stand for one path segment. Two kinds span several, as the SDK sends them:
+Placeholders normally stand for one path segment. Some span several, as the SDK sends them:
 parameters passed through ``_escape_multi_segment_path_parameter`` (the Files API's
 ``/api/2.0/fs/files{file_path}``, stored as ``/api/2.0/fs/files/{file_path}``) and resource names
-(``{name}``, ``{parent}``) such as ``/api/2.0/postgres/{name}``. A template that is nothing but a
-version and a resource name (``/api/2.1/{name}``) would match every path of that version; when the
-method's docstring gives the name's format (``Format: domains/{domain_id}``) the format is spliced
-in, otherwise the endpoint is counted but not used for matching (``Endpoint.opaque``).
+(``{name}``, ``{parent}``). Where the method's docstring gives a resource name's format
+(``Format: projects/{project_id}/branches/{branch_id}``) the format is spliced into the template,
+so ``/api/2.0/postgres/{name}`` becomes ``/api/2.0/postgres/projects/{project_id}/branches/{branch_id}``;
+an undocumented one stays a multi-segment ``{name}``. A template with a placeholder right after the
+version (``/api/2.0/{name}``) would match every path of that version: it is counted but never
+matched (``Endpoint.opaque``).
+
+Matching prefers the template with the most fixed segments, so ``/api/2.0/permissions/jobs/1``
+reaches ``/api/2.0/permissions/jobs/{job_id}`` rather than the generic permissions template.
+``EndpointIndex.other_methods`` and ``other_versions`` say whether a path the SDK does not call
+with that method and version exists with another method or under another version.
+(``endpoints_in(block)``, which needs the call finder, lives in ``rest_check``.)
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import importlib.metadata
 import importlib.util
 import json
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from scripts.docmodel import Block
-
-CACHE_FORMAT = 3  # bump when the extracted data changes shape or content
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"})
 MULTI_SEGMENT_NAMES = frozenset({"name", "parent"})
@@ -321,7 +329,7 @@ class _Extractor:
     def collect(self) -> None:
         for module in self.modules.values():
             for cls in module.tree.body:
-                if isinstance(cls, ast.ClassDef):
+                if isinstance(cls, ast.ClassDef) and cls.name not in module.dataclasses and cls.name not in module.enums:
                     for fn in cls.body:
                         if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
                             self._collect_function(module, cls.name, fn)
@@ -364,8 +372,9 @@ class _Extractor:
         if isinstance(body, ast.Dict):
             self.types[key] = self._dict_fields(module, params, body)
             return key
-        if isinstance(body, ast.Call) and _is_as_dict(body) and isinstance(body.func.value, ast.Name):  # type: ignore[attr-defined]
-            shape = self.resolve(module, params.get(body.func.value.id))  # type: ignore[attr-defined]
+        receiver = _as_dict_receiver(body)
+        if receiver is not None:  # body=request.as_dict()
+            shape = self.resolve(module, params.get(receiver))
             return shape.ref if shape.kind == "object" and not shape.container else None
         if not isinstance(body, ast.Name):
             return None
@@ -374,11 +383,10 @@ class _Extractor:
         for node in ast.walk(fn):
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
                 value = node.value
-                if isinstance(value, ast.Call) and _is_as_dict(value) and isinstance(value.func.value, ast.Name):  # type: ignore[attr-defined]
-                    shape = self.resolve(module, params.get(value.func.value.id))  # type: ignore[attr-defined]
-                    if shape.kind == "object" and not shape.container:
-                        return shape.ref
-                    return None
+                receiver = _as_dict_receiver(value)
+                if receiver is not None:  # body = setting.as_dict()
+                    shape = self.resolve(module, params.get(receiver))
+                    return shape.ref if shape.kind == "object" and not shape.container else None
                 if isinstance(value, ast.Dict):
                     fields.update(self._dict_fields(module, params, value))
         for json_key, source in _body_writes(fn, name, self_attr=False).items():
@@ -400,8 +408,16 @@ def _is_api_do(func: ast.expr) -> bool:
     return isinstance(func, ast.Attribute) and func.attr == "do" and isinstance(func.value, ast.Attribute) and func.value.attr == "_api"
 
 
-def _is_as_dict(call: ast.Call) -> bool:
-    return isinstance(call.func, ast.Attribute) and call.func.attr == "as_dict" and not call.args
+def _as_dict_receiver(node: ast.expr) -> str | None:
+    """``x`` for ``x.as_dict()``, else None."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "as_dict"
+        and isinstance(node.func.value, ast.Name)
+    ):
+        return node.func.value.id
+    return None
 
 
 def _keyword(call: ast.Call, name: str) -> ast.expr | None:
@@ -583,7 +599,9 @@ def _reachable_types(types: dict[str, dict[str, FieldType]], roots: list[str]) -
 
 
 def _cache_path(version: str) -> Path:
-    return PROJECT_ROOT / ".cache" / f"sdk-endpoints-{version}-v{CACHE_FORMAT}.json"
+    """``.cache/sdk-endpoints-<sdk version>-<hash of this module>.json``: any change here rebuilds it."""
+    digest = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:12]
+    return PROJECT_ROOT / ".cache" / f"sdk-endpoints-{version}-{digest}.json"
 
 
 def _to_json(index: EndpointIndex) -> dict[str, object]:
@@ -594,9 +612,26 @@ def _to_json(index: EndpointIndex) -> dict[str, object]:
     }
 
 
-def _from_json(data: dict[str, object]) -> EndpointIndex:
-    endpoints = [Endpoint(**{**e, "multi": tuple(e["multi"])}) for e in data["endpoints"]]  # type: ignore[union-attr]
-    types = {k: {f: FieldType(*t) for f, t in v.items()} for k, v in data["types"].items()}  # type: ignore[union-attr]
+def _from_json(data: Any) -> EndpointIndex:  # pyright: ignore[reportAny, reportExplicitAny]
+    """The index back from ``_to_json``; KeyError/TypeError on a cache of another shape."""
+    endpoints = [
+        Endpoint(
+            method=str(e["method"]),
+            template=str(e["template"]),
+            version=None if e["version"] is None else str(e["version"]),
+            service=str(e["service"]),
+            operation=str(e["operation"]),
+            module=str(e["module"]),
+            body=None if e["body"] is None else str(e["body"]),
+            multi=tuple(str(m) for m in e["multi"]),
+            opaque=bool(e["opaque"]),
+        )
+        for e in data["endpoints"]
+    ]
+    types = {
+        str(ref): {str(name): FieldType(str(t[0]), None if t[1] is None else str(t[1]), str(t[2])) for name, t in fields.items()}
+        for ref, fields in data["types"].items()
+    }
     return EndpointIndex(str(data["sdk_version"]), endpoints, types)
 
 
@@ -614,7 +649,12 @@ def load_endpoints(use_disk_cache: bool = True) -> EndpointIndex:
     if use_disk_cache:
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
-            cache.write_text(json.dumps(_to_json(index)), encoding="utf-8")
+            for stale in cache.parent.glob("sdk-endpoints-*.json"):
+                if stale != cache:
+                    stale.unlink(missing_ok=True)
+            partial = cache.with_suffix(f".{os.getpid()}.tmp")
+            _ = partial.write_text(json.dumps(_to_json(index)), encoding="utf-8")
+            _ = partial.replace(cache)  # atomic: parallel test workers never read half a file
         except OSError:
             pass  # a read-only checkout still works, just slower
     return index
@@ -624,18 +664,3 @@ def match(method: str, path: str) -> Endpoint | None:
     """The SDK endpoint a concrete call such as ``GET /api/2.1/clusters/get?cluster_id=1`` reaches."""
     return load_endpoints().match(method, path)
 
-
-def endpoints_in(block: Block) -> list[tuple[str, str]]:
-    """(METHOD, template) of every REST call in a block, for "distinct endpoints documented".
-
-    A call the SDK knows is named by the SDK's template (``/api/2.1/clusters/get``); any other
-    call by its own path without the query string.
-    """
-    from scripts.verify.rest_check import rest_calls  # rest_check imports this module
-
-    index = load_endpoints()
-    out: list[tuple[str, str]] = []
-    for call in rest_calls(block):
-        endpoint = index.match(call.method, call.path)
-        out.append((call.method, endpoint.template if endpoint else strip_query(call.path)))
-    return out

@@ -18,13 +18,14 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 _session: SparkSession | None = None
 _session_dir: Path | None = None
+_dirty = False  # something ran since the last reset
 
 POSITION_RE = re.compile(r"\(line (\d+), pos (\d+)\)")
 SQLSTATE_RE = re.compile(r"\s*SQLSTATE: \w+\.?")
@@ -127,12 +128,17 @@ def parse_sql(spark: SparkSession, statement: str) -> SparkParseError | None:
     from py4j.protocol import Py4JJavaError
 
     try:
-        spark._jsparkSession.sessionState().sqlParser().parsePlan(statement)  # type: ignore[union-attr]
+        _jvm_session(spark).sessionState().sqlParser().parsePlan(statement)
     except PySparkException as exc:
         return _parse_error(str(exc))
     except Py4JJavaError as exc:  # not converted by PySpark: keep the Java message
         return _parse_error(str(exc.java_exception.getMessage()))
     return None
+
+
+def _jvm_session(spark: SparkSession) -> Any:
+    """The JVM SparkSession behind the Python one (untyped Py4J object)."""
+    return spark._jsparkSession  # pyright: ignore[reportPrivateUsage]
 
 
 def _parse_error(text: str) -> SparkParseError:
@@ -144,12 +150,22 @@ def _parse_error(text: str) -> SparkParseError:
     return SparkParseError(message=message, line=line)
 
 
+def mark_dirty() -> None:
+    """Note that examples are about to run, so the next reset_state has work to do."""
+    global _dirty
+    _dirty = True
+
+
 def reset_state(spark: SparkSession) -> None:
     """Forget what one session of examples left behind: cache, temp views, tables, databases, SET confs."""
+    global _dirty
     from pyspark.errors import AnalysisException
 
+    if not _dirty:
+        return
+    _dirty = False
     spark.catalog.clearCache()
-    spark._jsparkSession.sessionState().catalog().clearTempTables()  # type: ignore[union-attr]
+    _jvm_session(spark).sessionState().catalog().clearTempTables()
     spark.sql("RESET")
     spark.sql("USE default")
     for row in spark.sql("SHOW DATABASES").collect():

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from scripts.docmodel import Block
 from scripts.verify.base import Context, OracleResult, code_line, key
-from scripts.verify.spark_local import get_spark, parse_sql, reset_state
+from scripts.verify.spark_local import get_spark, mark_dirty, parse_sql, reset_state
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -215,7 +215,8 @@ CLAUSE_WORDS = frozenset(
 )
 
 PRIVILEGES = frozenset(
-    """ALL PRIVILEGES|ALL|SELECT|MODIFY|CREATE|USAGE|EXECUTE|REFRESH|BROWSE|MANAGE|READ_METADATA|
+    " ".join(p.split())
+    for p in """ALL PRIVILEGES|ALL|SELECT|MODIFY|CREATE|USAGE|EXECUTE|REFRESH|BROWSE|MANAGE|READ_METADATA|
     CREATE_NAMED_FUNCTION|MODIFY_CLASSPATH|READ FILES|WRITE FILES|READ VOLUME|WRITE VOLUME|APPLY TAG|
     USE CATALOG|USE SCHEMA|USE CONNECTION|USE SHARE|USE RECIPIENT|USE PROVIDER|USE MARKETPLACE ASSETS|
     CREATE TABLE|CREATE SCHEMA|CREATE FUNCTION|CREATE VOLUME|CREATE MODEL|CREATE MATERIALIZED VIEW|
@@ -225,7 +226,6 @@ PRIVILEGES = frozenset(
     CREATE CLEAN ROOM|MANAGE ALLOWLIST|SET SHARE PERMISSION|EXTERNAL USE SCHEMA|EXTERNAL USE LOCATION|
     ACCESS|CREATE MODEL VERSION""".replace("\n", "").split("|")
 )
-PRIVILEGES = frozenset(" ".join(p.split()) for p in PRIVILEGES)
 
 # Securable kinds after ON; True when the kind takes a name.
 SECURABLES: dict[tuple[str, ...], bool] = {
@@ -289,6 +289,10 @@ class Cursor:
     def expect(self, *words: str) -> None:
         if not self.accept(*words):
             raise self.error(" ".join(words))
+
+    def at_op(self, op: str) -> bool:
+        tok = self.peek()
+        return tok is not None and tok.kind == "op" and tok.text == op
 
     def accept_op(self, op: str) -> bool:
         tok = self.peek()
@@ -407,7 +411,7 @@ def check_optimize(c: Cursor, f: FormChecker) -> None:
         f.spark_fragment("SELECT * FROM __optimized WHERE ", predicate, "", "OPTIMIZE WHERE predicate")
     if c.accept("ZORDER"):
         c.expect("BY")
-        if c.peek() and c.peek().text == "(":  # type: ignore[union-attr]
+        if c.at_op("("):
             c.expect_op("(")
             _name_list(c, "a column to z-order by")
             c.expect_op(")", "')' closing the ZORDER BY column list")
@@ -672,7 +676,7 @@ def check_copy_into(c: Cursor, f: FormChecker) -> None:
     """COPY INTO t [(cols)] FROM {'path' | (SELECT ...)} [WITH (...)] FILEFORMAT = fmt [options]."""
     c.expect("COPY", "INTO")
     c.name_or_path()
-    if c.peek() and c.peek().text == "(":  # type: ignore[union-attr]
+    if c.at_op("("):
         c.balanced()
     c.expect("FROM")
     if not c.accept_kind("string"):
@@ -836,11 +840,12 @@ def check_with_sqlglot(stmt: Statement, form: str) -> SqlSyntaxError | None:
 
     import sqlglot
     from sqlglot import exp
+    from sqlglot.errors import ParseError
 
     logging.getLogger("sqlglot").setLevel(logging.ERROR)
     try:
         tree = sqlglot.parse_one(stmt.text, read="databricks")
-    except sqlglot.errors.ParseError as exc:
+    except ParseError as exc:
         detail = exc.errors[0] if exc.errors else {}
         line = int(detail.get("line", 1) or 1) - 1
         return SqlSyntaxError(f"{form}: {detail.get('description', str(exc).splitlines()[0])}", stmt.line + line)
@@ -945,6 +950,7 @@ def _execute(spark: SparkSession, result: OracleResult, verdict: BlockVerdict) -
     from pyspark.errors import PySparkException
     from py4j.protocol import Py4JJavaError
 
+    mark_dirty()
     for v in verdict.statements:
         try:
             spark.sql(v.statement.text).collect()

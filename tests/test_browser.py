@@ -1,0 +1,179 @@
+"""The reader's experience in a real browser: Debian's Chromium driven by Playwright against the built site."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from scripts.docmodel import load_docs
+from scripts.siteconfig import load_config, nav_pages
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def page_url(base: str, rel: str) -> str:
+    path = rel.removesuffix(".md")
+    path = "" if path == "index" else path.removesuffix("/index") + "/"
+    return base + path
+
+
+@pytest.fixture
+def context(browser, site_url):
+    ctx = browser.new_context(base_url=site_url, viewport={"width": 1280, "height": 900})
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.split("/c7-databricks")[0])
+    yield ctx
+    ctx.close()
+
+
+def watch(page):
+    """Record console errors, failed requests, error responses and every requested URL."""
+    seen = {"errors": [], "failed": [], "bad": [], "urls": []}
+    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+    page.on("requestfailed", lambda r: seen["failed"].append(f"{r.url} {r.failure}"))
+    page.on("response", lambda r: seen["bad"].append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on("request", lambda r: seen["urls"].append(r.url))
+    return seen
+
+
+def test_every_nav_page_loads_cleanly_and_stays_on_localhost(context, site_url):
+    pages = nav_pages(load_config(ROOT / "mkdocs.yml"))
+    page = context.new_page()
+    seen = watch(page)
+    for rel in pages:
+        response = page.goto(page_url(site_url, rel), wait_until="networkidle")
+        assert response is not None and response.status == 200, rel
+        assert page.title().strip(), rel
+    assert seen["errors"] == []
+    assert seen["failed"] == []
+    assert seen["bad"] == []
+    hosts = {urlsplit(u).hostname for u in seen["urls"] if not u.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}
+
+
+def test_search_index_loads_only_when_search_is_opened(context, site_url):
+    page = context.new_page()
+    seen = watch(page)
+    page.goto(site_url, wait_until="load")
+    page.wait_for_timeout(500)
+    assert not [u for u in seen["urls"] if u.endswith("search_index.json")]
+    page.locator("input[data-md-component=search-query]").click()
+    page.wait_for_timeout(1000)
+    assert [u for u in seen["urls"] if u.endswith("search_index.json")]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("MERGE INTO", ("sdk/delta-lake/", "examples/sql/")), ("run-now", ("api/jobs/",)), ("secret scope", ("api/secrets/",))],
+)
+def test_search_finds_the_right_pages(context, site_url, query, expected):
+    page = context.new_page()
+    page.goto(site_url, wait_until="load")
+    box = page.locator("input[data-md-component=search-query]")
+    box.click()
+    box.fill(query)
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    links = page.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.href)")
+    assert any(any(e in href for e in expected) for href in links), links
+
+
+def _first_block(rel: str):
+    page = next(p for p in load_docs(ROOT / "docs").pages if p.rel == rel)
+    return next(b for b in page.blocks if b.is_example and b.in_tab is None)
+
+
+def test_copy_button_copies_exactly_the_code(context, site_url):
+    rel = "api/jobs.md"
+    block = _first_block(rel)
+    page = context.new_page()
+    page.goto(page_url(site_url, rel), wait_until="load")
+    blocks = page.locator("div.highlight")
+    index = next(i for i in range(blocks.count()) if blocks.nth(i).inner_text().strip() == block.code.strip())
+    chosen = blocks.nth(index)
+    chosen.hover()
+    chosen.locator("button.md-clipboard").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.rstrip("\n") == block.code.rstrip("\n")
+
+
+def _page_with_linked_tabs() -> tuple[str, str]:
+    for page in load_docs(ROOT / "docs").pages:
+        labels = [b.in_tab for b in page.blocks if b.in_tab]
+        for label in ("CLI", "REST API", "Python SDK"):
+            if labels.count(label) >= 2 and len({b.in_tab for b in page.blocks if b.in_tab}) >= 2:
+                return page.rel, label
+    pytest.fail("no page has two tab sets sharing a label")
+
+
+def test_content_tabs_switch_together(context, site_url):
+    rel, label = _page_with_linked_tabs()
+    page = context.new_page()
+    page.goto(page_url(site_url, rel), wait_until="load")
+    page.locator(f".tabbed-labels label:text-is('{label}')").first.click()
+    page.wait_for_timeout(300)
+    states = page.evaluate(
+        """label => [...document.querySelectorAll('.tabbed-set')].filter(set =>
+             [...set.querySelectorAll('.tabbed-labels label')].some(l => l.innerText.trim() === label)
+           ).map(set => {
+             const labels = [...set.querySelectorAll('.tabbed-labels label')];
+             const inputs = [...set.querySelectorAll(':scope > input')];
+             const i = inputs.findIndex(inp => inp.checked);
+             return labels[i] ? labels[i].innerText.trim() : null;
+           })""",
+        label,
+    )
+    assert len(states) >= 2
+    assert set(states) == {label}
+
+
+def test_dark_mode_persists_across_navigation(context, site_url):
+    page = context.new_page()
+    page.goto(site_url, wait_until="load")
+    for _ in range(3):
+        if page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate":
+            break
+        page.locator("form[data-md-component=palette] label:visible").first.click()
+        page.wait_for_timeout(200)
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    page.goto(page_url(site_url, "api/jobs.md"), wait_until="load")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+
+
+def test_404_page(context, site_url):
+    page = context.new_page()
+    response = page.goto(site_url + "no/such/page/", wait_until="load")
+    assert response is not None and response.status == 404
+    assert "Page not found" in page.content()
+
+
+def test_toc_links_scroll_to_their_headings(context, site_url):
+    page = context.new_page()
+    page.goto(page_url(site_url, "api/jobs.md"), wait_until="load")
+    links = page.locator(".md-sidebar--secondary a.md-nav__link")
+    assert links.count() >= 3
+    link = links.nth(links.count() - 1)
+    href = link.get_attribute("href")
+    assert href and href.startswith("#")
+    link.click()
+    page.wait_for_timeout(600)
+    assert page.evaluate("location.hash") == href
+    top = page.evaluate(f"document.getElementById({href[1:]!r}).getBoundingClientRect().top")
+    assert 0 <= top < 200
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+@pytest.mark.parametrize("rel", ["index.md", "api/clusters.md"])
+def test_screenshots(browser, site_url, rel, scheme):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900},
+                              color_scheme="dark" if scheme == "slate" else "light")
+    page = ctx.new_page()
+    page.goto(page_url(site_url, rel), wait_until="load")
+    page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^a-z0-9]+", "-", rel.removesuffix(".md")) + f"-{scheme}.png"
+    page.screenshot(path=str(ARTIFACTS / name), full_page=False)
+    ctx.close()
+    assert (ARTIFACTS / name).stat().st_size > 10_000
