@@ -56,6 +56,10 @@ MAGIC_LINE_RE = re.compile(r"^(%{1,2}|!)(?P<name>[A-Za-z_]\w*)?")
 #   reportUnusedExpression=none   a bare ``df`` as the last line displays it in a notebook.
 #   reportRedeclaration=none   notebook sessions redefine functions and variables on purpose.
 #   reportPrivateImportUsage=none   ``mlflow.sklearn`` (a lazily loaded submodule) would fail.
+#   reportIncompatibleMethodOverride=none   framework base classes annotate loosely (MLflow's
+#       ``PythonModel.predict`` is inferred to return None), so a correct override is flagged.
+#   reportPossiblyUnbound=none   a name bound inside ``with mlflow.start_run():`` is "possibly unbound"
+#       after the block, because a context manager may swallow exceptions; examples use that idiom.
 # Only errors are reported; warnings (missing module source, possibly unbound) are ignored.
 PYRIGHT_RULES: dict[str, object] = {
     "typeCheckingMode": "standard",
@@ -69,6 +73,8 @@ PYRIGHT_RULES: dict[str, object] = {
     "reportUnusedExpression": "none",
     "reportRedeclaration": "none",
     "reportPrivateImportUsage": "none",
+    "reportPossiblyUnbound": "none",
+    "reportIncompatibleMethodOverride": "none",
 }
 PYTHON_VERSION = "3.12"  # what Databricks Runtime 16+ and serverless run
 

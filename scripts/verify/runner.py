@@ -27,6 +27,7 @@ from scripts.verify.base import BlockKey, Context, OracleResult, key
 STATIC_ORACLES = (
     "secrets_check",
     "config_check",
+    "shell_syntax",
     "cli_check",
     "rest_check",
     "sql_check",

@@ -22,6 +22,7 @@ tables cannot execute locally; a ``run`` block holding one is reported as such.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -390,15 +391,20 @@ class FormChecker:
 
     def spark_rewrite(self, stmt: Statement, edits: list[tuple[int, int, str]], what: str) -> None:
         """Parse the statement with token ranges replaced (no newlines added, so lines still map)."""
-        text = stmt.text
-        base = stmt.tokens[0].start
-        for start, end, replacement in sorted(edits, reverse=True):
-            gap = text[start - base : end - base]
-            pad = "\n" * gap.count("\n")
-            text = text[: start - base] + replacement + pad + text[end - base :]
-        error = parse_sql(self.spark, text)
+        self.spark_edited(stmt.tokens, edits, "", "", what)
+
+    def spark_edited(
+        self, tokens: Sequence[Token], edits: list[tuple[int, int, str]], prefix: str, suffix: str, what: str
+    ) -> None:
+        """Parse ``prefix + tokens' text with edits + suffix``; edits keep the line breaks they replace."""
+        base, end = tokens[0].start, tokens[-1].end
+        text = self.code[base:end]
+        for start, stop, replacement in sorted(edits, reverse=True):
+            pad = "\n" * text[start - base : stop - base].count("\n")
+            text = text[: start - base] + replacement + pad + text[stop - base :]
+        error = parse_sql(self.spark, prefix + text + suffix)
         if error is not None:
-            raise SqlSyntaxError(f"{what}: {error.message}", stmt.line + error.line - 1)
+            raise SqlSyntaxError(f"{what}: {error.message}", tokens[0].line + error.line - 1)
 
 
 def check_optimize(c: Cursor, f: FormChecker) -> None:
@@ -728,17 +734,17 @@ def check_pipeline_dataset(c: Cursor, f: FormChecker) -> None:
     c.accept("IF", "NOT", "EXISTS")
     c.name("a dataset name")
     toks = stmt.tokens
+    if c.at_op("("):
+        # Pipelines allow a column list next to AS query (Spark's CTAS does not): check it alone.
+        open_tok = toks[c.i]
+        inside = c.balanced()
+        columns = _without_expectations(inside)
+        if columns is not None:
+            f.spark_edited(inside, columns, "CREATE TABLE __columns (", ")", f"{c.form} column list")
+        edits.append((open_tok.start, toks[c.i - 1].end, ""))
     i = c.i
     while i < len(toks):
         tok = toks[i]
-        if tok.upper == "CONSTRAINT" and i + 2 < len(toks) and toks[i + 2].upper == "EXPECT":
-            j = _skip_group(toks, i + 3)
-            if j + 1 < len(toks) and toks[j].upper == "ON" and toks[j + 1].upper == "VIOLATION":
-                j = _skip_words(toks, j + 2, ("DROP", "ROW", "FAIL", "UPDATE"))
-            start = toks[i - 1].start if toks[i - 1].text == "," else tok.start
-            edits.append((start, toks[j - 1].end, ""))
-            i = j
-            continue
         if tok.upper == "SCHEDULE":
             j = i + 1
             while j < len(toks) and toks[j].upper != "AS":
@@ -750,6 +756,32 @@ def check_pipeline_dataset(c: Cursor, f: FormChecker) -> None:
             break
         i += 1
     f.spark_rewrite(stmt, edits, f"{c.form} (checked by Spark as CREATE TABLE)")
+
+
+def _without_expectations(inside: Sequence[Token]) -> list[tuple[int, int, str]] | None:
+    """Edits removing ``CONSTRAINT c EXPECT (...) [ON VIOLATION ...]`` from a column list;
+    None when nothing but expectations is left."""
+    toks = list(inside)
+    edits: list[tuple[int, int, str]] = []
+    kept = 0
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        if tok.upper == "CONSTRAINT" and i + 2 < len(toks) and toks[i + 2].upper == "EXPECT":
+            j = _skip_group(toks, i + 3)
+            if j + 1 < len(toks) and toks[j].upper == "ON" and toks[j + 1].upper == "VIOLATION":
+                j = _skip_words(toks, j + 2, ("DROP", "ROW", "FAIL", "UPDATE"))
+            start = toks[i - 1].start if i > 0 and toks[i - 1].text == "," else tok.start
+            stop = toks[j - 1].end
+            if start == tok.start and j < len(toks) and toks[j].text == ",":
+                stop = toks[j].end  # a leading expectation takes its trailing comma
+                j += 1
+            edits.append((start, stop, ""))
+            i = j
+            continue
+        kept += 1
+        i += 1
+    return edits if kept else None
 
 
 def _skip_group(toks: Sequence[Token], i: int) -> int:
@@ -783,6 +815,51 @@ def check_cluster_by_auto(c: Cursor, f: FormChecker) -> None:
         if (toks[i].upper, toks[i + 1].upper, toks[i + 2].upper) == ("CLUSTER", "BY", "AUTO"):
             edits.append((toks[i].start, toks[i + 2].end, "CLUSTER BY (`__auto__`)"))
     f.spark_rewrite(stmt, edits, "CLUSTER BY AUTO (checked by Spark with a column list)")
+
+
+def check_python_function(c: Cursor, f: FormChecker) -> None:
+    """CREATE FUNCTION ... LANGUAGE PYTHON AS $$ body $$: Spark parses the signature (with
+    ``RETURN NULL`` for the body) and Python compiles the body."""
+    stmt = c.stmt
+    toks = stmt.tokens
+    edits: list[tuple[int, int, str]] = []
+    body: Token | None = None
+    for i, tok in enumerate(toks[:-1]):
+        if (tok.upper, toks[i + 1].upper) == ("LANGUAGE", "PYTHON"):
+            edits.append((tok.start, toks[i + 1].end, ""))
+        elif tok.upper == "AS" and toks[i + 1].kind == "string":
+            body = toks[i + 1]
+            edits.append((tok.start, body.end, "RETURN NULL"))
+    if body is None:
+        raise SqlSyntaxError("CREATE FUNCTION ... LANGUAGE PYTHON: expected AS $$ body $$", stmt.line)
+    f.spark_rewrite(stmt, edits, "CREATE FUNCTION (signature checked by Spark)")
+    source = body.text[2:-2] if body.text.startswith("$$") else body.value
+    wrapped = "def __udf__():\n" + textwrap.indent(textwrap.dedent(source), "    ")
+    try:
+        compile(wrapped, "<udf>", "exec")
+    except SyntaxError as exc:
+        line = body.line + max((exc.lineno or 2) - 2, 0)
+        raise SqlSyntaxError(f"Python function body: {exc.msg}", line) from None
+
+
+def check_convert_to_delta(c: Cursor, f: FormChecker) -> None:
+    """CONVERT TO DELTA name [NO STATISTICS] [PARTITIONED BY (col type, ...)]."""
+    c.expect("CONVERT", "TO", "DELTA")
+    c.name("parquet.`/path` or a table name")
+    c.accept("NO", "STATISTICS")
+    if c.accept("PARTITIONED", "BY"):
+        inside = c.balanced()
+        if not inside:
+            raise c.error("partition columns")
+        f.spark_fragment("CREATE TABLE __partitions (", inside, ")", "CONVERT TO DELTA partition columns")
+    c.end()
+
+
+def check_schema_managed_location(c: Cursor, f: FormChecker) -> None:
+    """CREATE SCHEMA ... MANAGED LOCATION 'path': Spark parses it with a plain LOCATION."""
+    found = c.stmt.has_sequence("MANAGED", "LOCATION")
+    assert found is not None
+    f.spark_rewrite(c.stmt, [(found.start, found.end, "")], "CREATE SCHEMA ... MANAGED LOCATION")
 
 
 Checker = Callable[[Cursor, FormChecker], None]
@@ -819,6 +896,10 @@ def databricks_form(stmt: Statement) -> tuple[str, Checker | None] | None:
             return "CREATE STREAMING TABLE", check_pipeline_dataset
         if rest[:2] == ["MATERIALIZED", "VIEW"]:
             return "CREATE MATERIALIZED VIEW", check_pipeline_dataset
+        if rest and rest[0] in ("SCHEMA", "DATABASE") and stmt.has_sequence("MANAGED", "LOCATION"):
+            return "CREATE SCHEMA ... MANAGED LOCATION", check_schema_managed_location
+        if "FUNCTION" in rest[:2] and stmt.has_sequence("LANGUAGE", "PYTHON"):
+            return "CREATE FUNCTION ... LANGUAGE PYTHON", check_python_function
         for words in (("SHARE",), ("RECIPIENT",), ("PROVIDER",), ("CONNECTION",), ("EXTERNAL", "LOCATION"),
                       ("STORAGE", "CREDENTIAL"), ("SERVICE", "CREDENTIAL"), ("FLOW",)):
             if tuple(rest[: len(words)]) == words:
@@ -829,7 +910,9 @@ def databricks_form(stmt: Statement) -> tuple[str, Checker | None] | None:
         return "ANALYZE ... COMPUTE DELTA STATISTICS", check_analyze_delta
     if stmt.has_sequence("CLUSTER", "BY", "AUTO"):
         return "CLUSTER BY AUTO", check_cluster_by_auto
-    if w[:3] == ["CONVERT", "TO", "DELTA"] or w[:2] in (["FSCK", "REPAIR"], ["ALTER", "SHARE"], ["APPLY", "CHANGES"], ["AUTO", "CDC"]) or w[0] == "SYNC":
+    if w[:3] == ["CONVERT", "TO", "DELTA"]:
+        return "CONVERT TO DELTA", check_convert_to_delta
+    if w[:2] in (["FSCK", "REPAIR"], ["ALTER", "SHARE"], ["APPLY", "CHANGES"], ["AUTO", "CDC"]) or w[0] == "SYNC":
         return " ".join(x for x in w[:3] if x), None
     return None
 
