@@ -205,12 +205,36 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], int]:
     return data, end + 1
 
 
+FENCE_OPEN_RE = re.compile(r"^(?P<indent>[ ]*)(?P<marker>`{3,}|~{3,})")
+
+
 def _mask_tabs(lines: list[str]) -> list[str]:
-    """Rewrite ``=== "T"`` tab markers as admonition markers, same line count and indent."""
+    """Prepare lines for markdown-it, keeping the line count.
+
+    - ``=== "T"`` tab markers become admonition markers with the same indent, so tabs parse as containers.
+    - A blank line inside an indented fence (a fence in a tab or admonition) is given the fence's indent:
+      the admonition plugin closes a container at two blank lines, while the site's parser (superfences)
+      keeps fenced code whole, blank lines and all.
+    """
     out = []
+    fence: tuple[str, str] | None = None  # (indent, marker) of the open fence
     for line in lines:
-        m = TAB_MARKER_RE.match(line)
-        out.append(f"{m.group('indent')}!!! tab {m.group('title')}" if m else line)
+        if fence is not None:
+            indent, marker = fence
+            stripped = line.strip()
+            if stripped and set(stripped) == {marker[0]} and len(stripped) >= len(marker):
+                fence = None
+            elif not stripped and indent:
+                line = indent
+            out.append(line)
+            continue
+        m = FENCE_OPEN_RE.match(line)
+        if m:
+            fence = (m.group("indent"), m.group("marker"))
+            out.append(line)
+            continue
+        t = TAB_MARKER_RE.match(line)
+        out.append(f"{t.group('indent')}!!! tab {t.group('title')}" if t else line)
     return out
 
 

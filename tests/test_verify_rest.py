@@ -40,7 +40,7 @@ def test_index_is_read_from_the_installed_sdk():
     assert index.sdk_version == "0.162.0"
     assert len(index) == 1362  # distinct (method, template) pairs measured in databricks-sdk 0.162.0
     assert sum(e.opaque for e in index.endpoints) == 9  # bare /api/<v>/{name} templates, never matched
-    assert sum(1 for e in index.endpoints if e.body) == 606
+    assert sum(1 for e in index.endpoints if e.body) == 605  # workspace-conf takes a free-form dict: its body is not described
     assert {
         ("POST", "/api/2.2/jobs/run-now"),
         ("POST", "/api/2.2/jobs/create"),

@@ -187,3 +187,10 @@ def test_parse_is_fast_once_spark_is_up(ctx: Context) -> None:
     for _ in range(20):
         assert parse_sql(spark, "SELECT a, count(*) FROM t WHERE b > 1 GROUP BY a") is None
     assert (time.perf_counter() - start) / 20 < 0.5
+
+
+def test_niladic_datetime_calls_with_parentheses_parse_while_dangling_keywords_still_fail(ctx: Context) -> None:
+    spark = get_spark(ctx.work_dir)
+    assert parse_sql(spark, "SELECT current_date(), current_timestamp(), current_user() FROM t") is None
+    assert parse_sql(spark, "SELECT * FROM t WHERE") is not None
+    assert parse_sql(spark, "SELECT current_date() FROM t WHERE") is not None

@@ -379,6 +379,15 @@ class _Extractor:
         if not isinstance(body, ast.Name):
             return None
         name = body.id
+        assigned = any(
+            isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+            for node in ast.walk(fn)
+        )
+        if name in params and not assigned:  # body=<a parameter>, sent as given
+            shape = self.resolve(module, params.get(name))
+            # a dataclass parameter has known fields; a free-form dict (e.g. workspace-conf's
+            # ``contents: Dict[str, str]``) takes any key, so its body is not checked
+            return shape.ref if shape.kind == "object" and not shape.container else None
         fields: dict[str, FieldType] = {}
         for node in ast.walk(fn):
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):

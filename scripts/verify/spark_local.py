@@ -122,8 +122,24 @@ def stop_spark() -> None:
             _session = None
 
 
+NILADIC_CALL_RE = re.compile(r"\b(current_date|current_timestamp|current_user|current_time)\s*\(\s*\)", re.I)
+
+
 def parse_sql(spark: SparkSession, statement: str) -> SparkParseError | None:
-    """Parse one statement with Spark's own parser; ``None`` when it parses."""
+    """Parse one statement with Spark's own parser; ``None`` when it parses.
+
+    Parsing enforces reserved keywords (so ``SELECT * FROM t WHERE`` cannot pass with WHERE read as an
+    alias). That mode also rejects ``current_date()`` with parentheses, which Databricks accepts: such a
+    statement is parsed once more with the call written without parentheses, which changes nothing else.
+    """
+    error = _parse_once(spark, statement)
+    if error is not None and NILADIC_CALL_RE.search(statement):
+        if _parse_once(spark, NILADIC_CALL_RE.sub(lambda m: m.group(1), statement)) is None:
+            return None
+    return error
+
+
+def _parse_once(spark: SparkSession, statement: str) -> SparkParseError | None:
     from pyspark.errors import PySparkException
     from py4j.protocol import Py4JJavaError
 

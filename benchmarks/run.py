@@ -1,0 +1,524 @@
+"""``python -m benchmarks.run``: build, serve, link-check, verification, page-weight and Lighthouse figures.
+
+Writes ``benchmarks/results.json`` and prints a table. Every tool runs on one snapshot of the project
+(``benchmarks/.work/snap-*``), because docs/ changes while the benchmark runs. Timings are medians of
+``--runs`` runs, each recorded with the 1-minute load average. Zensical and lychee come from a separate venv,
+``benchmarks/.work/venv``; Lighthouse from ``benchmarks/.work/node_modules`` (see benchmarks/README.md).
+
+    python -m benchmarks.run                     # everything, 3 runs each
+    python -m benchmarks.run --only build,serve  # some sections; others are kept from results.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+
+from benchmarks.common import (BENCH_VENV, ENV, ROOT, WORK, SiteServer, largest_page, load1, median, series,
+                               snapshot, timed)
+
+RESULTS = ROOT / "benchmarks" / "results.json"
+BUDGETS = ROOT / "benchmarks" / "budgets.json"
+FIXTURE = ROOT / "tests" / "fixtures" / "links" / "broken"
+PY = sys.executable
+SECTIONS = ("build", "serve", "links", "verify", "weight", "lighthouse", "lighthouse-before")
+ZENSICAL = BENCH_VENV / "bin" / "zensical"
+LYCHEE = BENCH_VENV / "bin" / "lychee"
+SERVE_PAGE = "getting-started/quickstart.md"
+
+# The 15 defects planted in tests/fixtures/links/broken, and how each shows up in a tool's output
+# (a Markdown path for the source checkers, the link left as written in the built HTML for lychee).
+DEFECTS = {
+    "missing.md": r"\bmissing\.md",
+    "guide/nope.md": r"nope\.md",
+    "../outside.md": r"outside\.md",
+    "guide/other.md#x": r"other\.md",
+    "nowhere/index.md": r"nowhere/",
+    "#no-such-heading": r"no-such-heading",
+    "guide/page.md#missing": r"#missing\b",
+    "guide/page.md#set-up": r"#set-up(?![-\w])",
+    "#a-sectio": r"#a-sectio\b",
+    "guide/page.md#Set-up-the-CLI": r"#Set-up-the-CLI",
+    "img/missing.png": r"missing\.png",
+    "../img/nope.svg": r"nope\.svg",
+    "img/gone.png": r"gone\.png",
+    "Guide/page.md": r"Guide/page",
+    "guide/Page.md": r"guide/Page",
+}
+
+
+def say(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')} load {load1()}] {msg}", file=sys.stderr, flush=True)
+
+
+def write_config(src: Path, dest: Path, change) -> Path:
+    """A generated variant of a mkdocs.yml next to it (so relative paths keep working)."""
+    config = yaml.safe_load(src.read_text())
+    change(config)
+    dest.write_text(yaml.safe_dump(config, sort_keys=False))
+    return dest
+
+
+def no_hooks(config: dict) -> None:
+    config.pop("hooks", None)
+
+
+def bare_material(config: dict) -> None:
+    """Material with the same pages and Markdown extensions, and no plugins, hooks, overrides or extra CSS."""
+    for key in ("hooks", "extra_css", "extra_javascript", "validation", "strict"):
+        config.pop(key, None)
+    config["plugins"] = []
+    config["theme"].pop("custom_dir", None)
+
+
+def defects_found(output: str) -> dict:
+    found = [name for name, pattern in DEFECTS.items() if re.search(pattern, output)]
+    return {"found": len(found), "of": len(DEFECTS), "missed": [n for n in DEFECTS if n not in found]}
+
+
+# --------------------------------------------------------------------------------------------------- build
+
+def bench_build(runs: int) -> dict:
+    snap = snapshot(WORK / "snap-build")
+    zsnap = snapshot(WORK / "snap-zensical")
+    cache = snap / ".cache" / "highlight.pickle"
+    mk = [PY, "-m", "mkdocs", "build", "--strict"]
+    out: dict = {"pages": len(list((snap / "docs").rglob("*.md"))),
+                 "markdown_lines": sum(len(p.read_text().splitlines()) for p in (snap / "docs").rglob("*.md")),
+                 "code_blocks": sum(p.read_text().count("\n```") for p in (snap / "docs").rglob("*.md")) // 2}
+
+    def drop_cache() -> None:
+        cache.unlink(missing_ok=True)
+
+    say("mkdocs build --strict, clean (no highlight cache)")
+    clean, log = series("mkdocs clean", mk, snap, runs, prepare=drop_cache)
+    out["strict_warnings"] = [l for l in log.splitlines() if l.startswith("WARNING")]
+    say("mkdocs build --strict, warm (highlight cache present)")
+    warm, _ = series("mkdocs warm", mk, snap, runs)
+    nohook_cfg = write_config(snap / "mkdocs.yml", snap / "mkdocs.nohook.yml", no_hooks)
+    say("mkdocs build --strict without the highlight-cache hook")
+    nohook, _ = series("mkdocs, no hook", mk + ["-f", nohook_cfg.name], snap, runs)
+    bare_cfg = write_config(snap / "mkdocs.yml", snap / "mkdocs.bare.yml", bare_material)
+    say("bare Material build (no plugins, hooks or overrides; not strict)")
+    bare, _ = series("bare Material", [PY, "-m", "mkdocs", "build", "-f", bare_cfg.name, "--site-dir", "site-bare"],
+                     snap, runs)
+    out["series"] = {"mkdocs_clean": clean.as_dict(), "mkdocs_warm": warm.as_dict(),
+                     "mkdocs_nohook": nohook.as_dict(), "bare_material": bare.as_dict()}
+    if ZENSICAL.exists():
+        zenv = dict(ENV, PATH=f"{BENCH_VENV / 'bin'}:{os.environ.get('PATH', '')}")
+        say("zensical build --clean (its cache cleared)")
+        zclean, zlog = series("zensical clean", [str(ZENSICAL), "build", "--clean"], zsnap, runs, env=zenv)
+        say("zensical build (its cache kept)")
+        zwarm, _ = series("zensical cached", [str(ZENSICAL), "build"], zsnap, runs, env=zenv)
+        site = zsnap / "site"
+        out["series"]["zensical_clean"] = zclean.as_dict()
+        out["series"]["zensical_cached"] = zwarm.as_dict()
+        index = (site / "index.html").read_text() if (site / "index.html").exists() else ""
+        out["zensical_behaviour"] = {
+            "exit_codes": zclean.as_dict()["returncodes"],
+            "issues_reported": [l.strip() for l in zlog.splitlines() if "issue" in l or "anchor does not" in l][:6],
+            "html_pages": len(list(site.rglob("*.html"))),
+            "llms_txt_written (llmstxt plugin)": (site / "llms.txt").exists(),
+            "highlight_cache_written (our hook)": (zsnap / ".cache" / "highlight.pickle").exists(),
+            "mkdocs_search_index_written": (site / "search" / "search_index.json").exists(),
+            "own_search_index": (site / "search.json").exists(),
+            "announce_bar_override_rendered": "c7-verified" in index,
+            "extra_css_linked": "assets/extra.css" in index,
+            "lazy_search_loader_in_page": "c7LoadSearchIndex" in index,
+        }
+        c, z = clean.median, zclean.median
+        w, zc = warm.median, zwarm.median
+        out["ratios"] = {"clean_vs_zensical_clean": round(c / z, 2), "warm_vs_zensical_cached": round(w / zc, 2),
+                         "bare_vs_ours_clean": round(bare.median / c, 2),
+                         "hook_effect_warm_vs_nohook": round(w / nohook.median, 2)}
+        out["targets"] = {"clean <= 1.0x zensical clean": c / z <= 1.0, "warm <= 1.5x zensical cached": w / zc <= 1.5}
+    return out
+
+
+# --------------------------------------------------------------------------------------------------- serve
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, timeout: float = 120) -> str:
+    with urllib.request.urlopen(url, timeout=timeout) as r:  # noqa: S310 - our own local server
+        return r.read().decode("utf-8", "replace")
+
+
+def _wait_epoch(base: str, epoch: int, req: str, deadline: float) -> int:
+    """Long-poll MkDocs' livereload endpoint until it reports a build newer than ``epoch``."""
+    while time.perf_counter() < deadline:
+        got = int(_get(f"{base}livereload/{epoch}/{req}").strip())
+        if got > epoch:
+            return got
+    raise TimeoutError("no rebuild signalled")
+
+
+def serve_trials(snap: Path, config: str, extra: list[str], runs: int) -> dict:
+    port = _free_port()
+    root = f"http://127.0.0.1:{port}/"
+    url = root + "c7-databricks/" + SERVE_PAGE.removesuffix(".md") + "/"
+    log = (WORK / f"serve-{config}-{'-'.join(extra) or 'full'}.log").open("w")
+    proc = subprocess.Popen([PY, "-m", "mkdocs", "serve", "-f", config, "--dev-addr", f"127.0.0.1:{port}", *extra],
+                            cwd=snap, env=ENV, stdout=log, stderr=subprocess.STDOUT)
+    page = snap / "docs" / SERVE_PAGE
+    original = page.read_text()
+    result: dict = {"command": f"mkdocs serve -f {config} {' '.join(extra)}".strip(), "page": SERVE_PAGE,
+                    "signal_s": [], "page_s": [], "loads": []}
+    try:
+        deadline = time.perf_counter() + 600
+        while True:
+            try:
+                html = _get(url, timeout=5)
+                break
+            except OSError:
+                if proc.poll() is not None or time.perf_counter() > deadline:
+                    raise RuntimeError("mkdocs serve did not start") from None
+                time.sleep(0.5)
+        for i in range(runs):
+            time.sleep(1.5)
+            html = _get(url)
+            epoch, req = re.search(r"livereload\((\d+),\s*(\d+)\)", html).groups()
+            token = f"bench-edit-{i}-{time.time_ns()}"
+            result["loads"].append(load1())
+            t0 = time.perf_counter()
+            page.write_text(original + f"\n\nBenchmark edit {token}.\n")
+            epoch_i = int(epoch)
+            while True:
+                epoch_i = _wait_epoch(root, epoch_i, req, t0 + 300)
+                t1 = time.perf_counter()
+                body = _get(url)
+                t2 = time.perf_counter()
+                if token in body:
+                    break
+            result["signal_s"].append(round(t1 - t0, 3))
+            result["page_s"].append(round(t2 - t0, 3))
+            say(f"  serve {' '.join(extra) or '(full rebuild)'} {config}: page after {t2 - t0:.2f} s")
+            page.write_text(original)
+            _wait_epoch(root, epoch_i, req, time.perf_counter() + 300)
+    finally:
+        page.write_text(original)
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+    result["median_page_s"] = median(result["page_s"])
+    result["median_signal_s"] = median(result["signal_s"])
+    result["load_median"] = median(result["loads"])
+    return result
+
+
+def bench_serve(runs: int) -> dict:
+    snap = snapshot(WORK / "snap-serve")
+    write_config(snap / "mkdocs.yml", snap / "mkdocs.nohook.yml", no_hooks)
+    out = {}
+    say("mkdocs serve (full rebuild, highlight cache hook)")
+    out["serve_full_rebuild"] = serve_trials(snap, "mkdocs.yml", [], runs)
+    say("mkdocs serve without the highlight cache hook")
+    out["serve_full_rebuild_nohook"] = serve_trials(snap, "mkdocs.nohook.yml", [], runs)
+    say("mkdocs serve --dirty (for comparison)")
+    out["serve_dirty"] = serve_trials(snap, "mkdocs.yml", ["--dirty"], runs)
+    out["targets"] = {"serve edit-to-page < 1.0 s (no --dirty)": out["serve_full_rebuild"]["median_page_s"] < 1.0}
+    return out
+
+
+# --------------------------------------------------------------------------------------------------- links
+
+def bench_links(runs: int) -> dict:
+    snap = WORK / "snap-build"
+    if not (snap / "site").exists():
+        snapshot(snap)
+        timed([PY, "-m", "mkdocs", "build"], snap)
+    env = dict(ENV, PYTHONPATH=str(ROOT))
+    fix = WORK / "fixture-broken"
+    if fix.exists():
+        shutil.rmtree(fix)
+    shutil.copytree(FIXTURE, fix)
+    timed([PY, "-m", "mkdocs", "build"], fix)  # a site for lychee (not strict: the defects are the point)
+    ours_cfg = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    write_config(fix / "mkdocs.yml", fix / "mkdocs.validation.yml",
+                 lambda c: c.update(validation=ours_cfg["validation"]))
+    out: dict = {}
+    say("python -m scripts.links on the docs")
+    s, log = series("scripts.links docs", [PY, "-m", "scripts.links"], snap, runs, env=env)
+    out["ours_docs"] = s.as_dict() | {"findings": len(log.strip().splitlines()) - 1}
+    say("python -m scripts.links on the 15-defect fixture")
+    s, log = series("scripts.links fixture", [PY, "-m", "scripts.links", "--root-files"], fix, runs, env=env)
+    out["ours_fixture"] = s.as_dict() | defects_found(log) | {"output": log.strip().splitlines()}
+    if LYCHEE.exists():
+        ly = [str(LYCHEE), "--offline", "--include-fragments", "--index-files", "index.html", "--no-progress"]
+        say("lychee on the built site")
+        s, log = series("lychee site", ly + ["site/"], snap, runs)
+        out["lychee_site"] = s.as_dict() | {"summary": _lychee_summary(log)}
+        say("lychee on the fixture's built site")
+        s, log = series("lychee fixture", ly + ["site/"], fix, runs)
+        out["lychee_fixture"] = s.as_dict() | defects_found(log) | {"summary": _lychee_summary(log), "output": [
+            l for l in log.splitlines() if "[" in l][:30]}
+    say("mkdocs build --strict with our validation settings on the fixture")
+    s, log = series("mkdocs validation fixture", [PY, "-m", "mkdocs", "build", "--strict", "-f",
+                                                  "mkdocs.validation.yml", "--site-dir", "site-v"], fix, runs)
+    warnings = [l for l in log.splitlines() if l.startswith(("WARNING", "INFO    -  Doc file"))]
+    out["mkdocs_validation_fixture"] = s.as_dict() | defects_found("\n".join(warnings)) | {"output": warnings}
+    return out
+
+
+def _lychee_summary(log: str) -> dict:
+    """Errors per file and per kind, and lychee's own total line."""
+    per_file: dict[str, int] = {}
+    kinds: dict[str, int] = {}
+    current = "?"
+    for line in log.splitlines():
+        if m := re.match(r"\[(.+)\]:$", line.strip()):
+            current = m[1]
+        elif "[ERROR]" in line:
+            per_file[current] = per_file.get(current, 0) + 1
+            kind = "root-relative link (no --root-dir)" if "root-relative" in line else line.rsplit("|", 1)[-1].strip()
+            kinds[kind] = kinds.get(kind, 0) + 1
+    total = [l.strip() for l in log.splitlines() if "Total" in l]
+    return {"errors_per_file": per_file, "errors_by_kind": kinds, "total_line": total[-1] if total else ""}
+
+
+# -------------------------------------------------------------------------------------------------- verify
+
+def bench_verify(runs: int, full_runs: int) -> dict:
+    out = {}
+    say("python -m scripts.verify --static")
+    s, log = series("verify --static", [PY, "-m", "scripts.verify", "--static", "--quiet"], ROOT, runs)
+    out["static"] = s.as_dict() | {"last_line": log.strip().splitlines()[-1] if log.strip() else ""}
+    if full_runs:
+        say("python -m scripts.verify (full: static checks and execution on local Spark)")
+        s, log = series("verify full", [PY, "-m", "scripts.verify", "--quiet"], ROOT, full_runs)
+        out["full"] = s.as_dict() | {"last_line": log.strip().splitlines()[-1] if log.strip() else ""}
+    return out
+
+
+# ---------------------------------------------------------------------------------------- weight, lighthouse
+
+def _site() -> Path:
+    site = WORK / "snap-build" / "site"
+    if not site.exists():
+        snap = snapshot(WORK / "snap-build")
+        timed([PY, "-m", "mkdocs", "build"], snap)
+    return site
+
+
+def pages_to_audit(site: Path) -> dict[str, str]:
+    def biggest(pattern: str) -> str:
+        found = sorted(site.glob(pattern), key=lambda p: p.stat().st_size)
+        return found[-1].parent.relative_to(site).as_posix() + "/" if found else ""
+
+    return {"home": "", "largest page": largest_page(site), "largest API page": biggest("api/*/index.html"),
+            "tutorial page": biggest("getting-started/*tutorial*/index.html")}
+
+
+def bench_weight() -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.weight import CHROMIUM, CHROMIUM_ARGS, first_load, open_search_then_weigh
+
+    site = _site()
+    budgets = json.loads(BUDGETS.read_text())["page_weight_kb_gzip"]
+    out: dict = {"pages": {}}
+    with SiteServer(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        for name, rel in pages_to_audit(site).items():
+            r = first_load(browser, base + rel)
+            r["url"] = rel or "/"
+            out["pages"][name] = r
+            say(f"  first load {name} ({r['url']}): {r['total_gzip_kb']} KB gzip, "
+                f"search index loaded: {r['search_index_loaded']}")
+        out["after_opening_search_home"] = open_search_then_weigh(browser, base)
+        browser.close()
+    limit = budgets["first_load_max"]
+    out["targets"] = {f"first load <= {limit} KB gzip (every page measured)":
+                      all(r["total_gzip_kb"] <= limit for r in out["pages"].values()),
+                      "search index not loaded on first load":
+                      not any(r["search_index_loaded"] for r in out["pages"].values())}
+    for r in out["pages"].values():
+        r["requests"] = [{k: q[k] for k in ("url", "type", "bytes", "gzip_bytes")} | {"url": q["url"].split("/c7-databricks", 1)[-1]}
+                         for q in r["requests"]]
+    return out
+
+
+def _site_before() -> Path:
+    """The same docs built with the committed (git HEAD) mkdocs.yml and overrides/: the "before" of the fixes.
+
+    Read-only git: ``git show HEAD:PATH``.
+    """
+    snap = snapshot(WORK / "snap-before")
+    shutil.rmtree(snap / "overrides")
+    (snap / "overrides").mkdir()
+    for rel in ("mkdocs.yml", "overrides/main.html"):
+        text = subprocess.run(["git", "show", f"HEAD:{rel}"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout
+        (snap / rel).write_text(text)
+    timed([PY, "-m", "mkdocs", "build"], snap)
+    return snap / "site"
+
+
+def bench_lighthouse(runs: int, before: bool = False) -> dict:
+    from benchmarks import lighthouse
+
+    if not lighthouse.available():
+        return {"skipped": "npm install lighthouse@12 in benchmarks/.work first"}
+    site = _site_before() if before else _site()
+    out: dict = {"version": lighthouse.version(), "runs_per_page": runs, "pages": {}}
+    with SiteServer(site) as base:
+        for name, rel in pages_to_audit(site).items():
+            if name == "largest page" and rel in (pages_to_audit(site)["largest API page"],):
+                continue
+            results = []
+            for i in range(runs):
+                r = lighthouse.audit(base + rel)
+                results.append(r)
+                say(f"  lighthouse {name} ({rel or '/'}) [{i + 1}/{runs}]: {r.get('scores', r.get('error'))}")
+            ok = [r for r in results if "scores" in r]
+            scores = {c: median([r["scores"][c] for r in ok if c in r["scores"]]) for c in lighthouse.CATEGORIES}
+            metrics = {m: median([r["metrics_ms"][m] for r in ok]) for m in lighthouse.METRICS} if ok else {}
+            failing = {}
+            for r in ok:
+                failing.update(r["failing_audits"])
+            out["pages"][name] = {"url": rel or "/", "median_scores": scores, "median_metrics_ms": metrics,
+                                  "runs": [r.get("scores") for r in results], "loads": [r["load_before"] for r in results],
+                                  "failing_audits": failing,
+                                  "performance_opportunities": ok[-1]["performance_opportunities"] if ok else {}}
+    pages = out["pages"].values()
+    if before:
+        return out
+    out["targets"] = {
+        "performance >= 95": all((p["median_scores"]["performance"] or 0) >= 95 for p in pages),
+        "accessibility = 100": all(p["median_scores"]["accessibility"] == 100 for p in pages),
+        "SEO = 100": all(p["median_scores"]["seo"] == 100 for p in pages),
+    }
+    return out
+
+
+# ----------------------------------------------------------------------------------------------- reporting
+
+def versions() -> dict:
+    def pkg(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    def cmd(*c: str) -> str:
+        try:
+            return subprocess.run(c, capture_output=True, text=True, timeout=60).stdout.strip().splitlines()[0]
+        except (OSError, IndexError, subprocess.SubprocessError):
+            return "not installed"
+
+    zpy = BENCH_VENV / "bin" / "python"
+    zv = cmd(str(zpy), "-c", "import importlib.metadata as m; print(m.version('zensical'))") if zpy.exists() else ""
+    return {"python": platform.python_version(), "mkdocs": pkg("mkdocs"), "mkdocs-material": pkg("mkdocs-material"),
+            "pymdown-extensions": pkg("pymdown-extensions"), "playwright": pkg("playwright"), "zensical": zv,
+            "lychee": cmd(str(LYCHEE), "--version"), "node": cmd("node", "--version"),
+            "chromium": cmd("/usr/bin/chromium", "--version"),
+            "lighthouse": cmd(str(WORK / "node_modules" / ".bin" / "lighthouse"), "--version"),
+            "cpus": os.cpu_count()}
+
+
+def table(results: dict) -> str:
+    rows = [("figure", "median", "runs / note")]
+    b = results.get("build", {})
+    for key, s in b.get("series", {}).items():
+        rows.append((f"build: {key}", f"{s['median_s']:.2f} s", f"n={len(s['runs'])} rc={s['returncodes']} load~{s['load_median']}"))
+    for key, v in b.get("ratios", {}).items():
+        rows.append((f"ratio: {key}", f"{v:.2f}x", ""))
+    for key, s in results.get("serve", {}).items():
+        if isinstance(s, dict) and "median_page_s" in s:
+            rows.append((f"serve: {key}", f"{s['median_page_s']:.2f} s", f"livereload signal {s['median_signal_s']} s, "
+                         f"n={len(s['page_s'])}, load~{s['load_median']}"))
+    for key, s in results.get("links", {}).items():
+        if not (isinstance(s, dict) and "median_s" in s):
+            continue
+        note = f"found {s['found']}/{s['of']}" if "found" in s else f"n={len(s['runs'])}"
+        rows.append((f"links: {key}", f"{s['median_s']:.2f} s", note + f", load~{s['load_median']}"))
+    for key, s in results.get("verify", {}).items():
+        if not (isinstance(s, dict) and "median_s" in s):
+            continue
+        rows.append((f"verify: {key}", f"{s['median_s']:.2f} s", f"n={len(s['runs'])} rc={s['returncodes']} load~{s['load_median']}"))
+    for key, r in results.get("weight", {}).get("pages", {}).items():
+        rows.append((f"first load: {key} {r['url']}", f"{r['total_gzip_kb']} KB gz",
+                     f"{r['request_count']} requests, search index loaded: {r['search_index_loaded']}"))
+    for section in ("lighthouse-before", "lighthouse"):
+        for key, r in results.get(section, {}).get("pages", {}).items():
+            s = r["median_scores"]
+            rows.append((f"{section}: {key} {r['url']}", f"P{s['performance']} A{s['accessibility']} S{s['seo']}",
+                         f"BP{s['best-practices']}, n={len(r['runs'])}, load~{median(r['loads'])}"))
+    for section, data in results.items():
+        if isinstance(data, dict):
+            for t, ok in data.get("targets", {}).items():
+                rows.append((f"target: {t}", "met" if ok else "MISSED", section))
+    w = [max(len(str(r[i])) for r in rows) for i in range(3)]
+    return "\n".join(f"{r[0]:<{w[0]}}  {r[1]:>{w[1]}}  {r[2]}" for r in rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
+    ap.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections of {', '.join(SECTIONS)}")
+    ap.add_argument("--runs", type=int, default=3, help="runs per timing (median reported)")
+    ap.add_argument("--lighthouse-runs", type=int, default=3)
+    ap.add_argument("--lighthouse-before-runs", type=int, default=1,
+                    help="runs per page on the committed (before) config; accessibility and SEO are deterministic")
+    ap.add_argument("--verify-full-runs", type=int, default=1, help="runs of the full verification (0 skips it)")
+    args = ap.parse_args(argv)
+    only = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = set(only) - set(SECTIONS)
+    if unknown:
+        ap.error(f"unknown section(s): {', '.join(sorted(unknown))}")
+    WORK.mkdir(parents=True, exist_ok=True)
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results["meta"] = {"started": datetime.datetime.now().isoformat(timespec="seconds"), "load_at_start": os.getloadavg(),
+                       "runs": args.runs, "sections_run": only, "versions": versions()}
+    for section in SECTIONS:
+        if section not in only:
+            continue
+        say(f"== {section}")
+        start = time.perf_counter()
+        if section == "build":
+            data = bench_build(args.runs)
+        elif section == "serve":
+            data = bench_serve(args.runs)
+        elif section == "links":
+            data = bench_links(args.runs)
+        elif section == "verify":
+            data = bench_verify(args.runs, args.verify_full_runs)
+        elif section == "weight":
+            data = bench_weight()
+        elif section == "lighthouse":
+            data = bench_lighthouse(args.lighthouse_runs)
+        else:
+            data = bench_lighthouse(args.lighthouse_before_runs, before=True)
+        data["measured_at"] = datetime.datetime.now().isoformat(timespec="seconds")
+        data["section_seconds"] = round(time.perf_counter() - start, 1)
+        data["load_after"] = os.getloadavg()
+        results[section] = data
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    results["meta"]["load_at_end"] = os.getloadavg()
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
