@@ -1,7 +1,9 @@
 """Shared pieces of the benchmarks: timing a command, the load average, a snapshot of the project, a static server.
 
-Every timing is wall-clock time from ``time.perf_counter`` around ``subprocess.run``; the 1-minute load average
-(``os.getloadavg``) is recorded next to each run because the machine is shared.
+Every timing is wall-clock time from ``time.perf_counter`` around ``subprocess.run``, plus the CPU time (user +
+system) the command and its children used, from ``resource.getrusage(RUSAGE_CHILDREN)``: on a shared, overloaded
+machine wall time mostly measures the queue for a core, CPU time much less so. The 1-minute load average
+(``os.getloadavg``) is recorded next to each run.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import functools
 import gzip
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -33,6 +36,7 @@ def load1() -> float:
 @dataclass
 class Run:
     seconds: float
+    cpu_seconds: float
     returncode: int
     load_before: float
     load_after: float
@@ -53,9 +57,14 @@ class Series:
     def median(self) -> float | None:
         return round(statistics.median(r.seconds for r in self.runs), 3) if self.runs else None
 
+    @property
+    def median_cpu(self) -> float | None:
+        return round(statistics.median(r.cpu_seconds for r in self.runs), 3) if self.runs else None
+
     def as_dict(self) -> dict:
         d = asdict(self)
         d["median_s"] = self.median
+        d["median_cpu_s"] = self.median_cpu
         d["returncodes"] = sorted({r.returncode for r in self.runs})
         d["load_median"] = round(statistics.median(r.load_before for r in self.runs), 2) if self.runs else None
         return d
@@ -64,12 +73,15 @@ class Series:
 def timed(cmd: list[str], cwd: Path, env: dict | None = None, timeout: float = 1800) -> tuple[Run, str]:
     """Run a command once; return its timing and its combined output."""
     before = load1()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, env=env or ENV, capture_output=True, text=True, timeout=timeout)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
     out = proc.stdout + proc.stderr
     tail = "\n".join(out.strip().splitlines()[-3:])
-    return Run(round(seconds, 3), proc.returncode, before, load1(), tail), out
+    return Run(round(seconds, 3), round(cpu, 3), proc.returncode, before, load1(), tail), out
 
 
 def series(label: str, cmd: list[str], cwd: Path, runs: int, prepare=None, env: dict | None = None,
@@ -83,7 +95,7 @@ def series(label: str, cmd: list[str], cwd: Path, runs: int, prepare=None, env: 
             prepare()
         run, out = timed(cmd, cwd, env)
         s.runs.append(run)
-        print(f"  {label} [{i + 1}/{runs}] {run.seconds:.2f} s rc={run.returncode} load={run.load_before}",
+        print(f"  {label} [{i + 1}/{runs}] {run.seconds:.2f} s cpu {run.cpu_seconds:.2f} s rc={run.returncode} load={run.load_before}",
               file=sys.stderr, flush=True)
     return s, out
 

@@ -134,3 +134,11 @@ def test_pycon_keeps_source_and_blanks_output() -> None:
     assert python_static.strip_prompts(">>> for i in range(2):\n...     print(i)\n0\n1\n") == (
         "for i in range(2):\n    print(i)\n\n\n"
     )
+
+
+def test_library_typing_quirks_are_not_findings_but_real_errors_are(tmp_path: Path) -> None:
+    page = FIXTURES / "library-typing.md"
+    found = python_static.check(parse_page(page).blocks, Context(work_dir=tmp_path, project_root=ROOT))
+    assert [(f.line, f.message.split(";")[0]) for f in found.findings] == [
+        (41, 'Argument of type "list[int]" cannot be assigned to parameter "col" of type "Column" in function "withColumn"'),
+    ]

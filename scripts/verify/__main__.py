@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", help="run only this oracle (repeatable)")
     parser.add_argument("--quiet", action="store_true", help="print findings and the total only")
     args = parser.parse_args(argv)
+    if args.json and (args.only or args.static):
+        parser.error("--json writes the report of a full run: leave out --only and --static")
     try:
         pages = collect(args.paths)
     except DocError as exc:
