@@ -87,7 +87,7 @@ def test_merge_with_on_passes(parsed: dict[int, str]) -> None:
 
 def test_magic_comments_quotes_and_parameter_markers(parsed: dict[int, str]) -> None:
     # %sql is stripped, ';' in comments/strings/backquotes does not split, :param and IDENTIFIER(:x)
-    # parse; the dangling WHERE is caught because reserved keywords are enforced.
+    # parse; the dangling WHERE is caught by a second parse with reserved keywords enforced.
     assert not {25, 26, 27, 28} & parsed.keys()
     assert parsed[29] == "Spark SQL parser: [PARSE_SYNTAX_ERROR] Syntax error at or near 'WHERE'."
 
@@ -194,3 +194,4 @@ def test_niladic_datetime_calls_with_parentheses_parse_while_dangling_keywords_s
     assert parse_sql(spark, "SELECT current_date(), current_timestamp(), current_user() FROM t") is None
     assert parse_sql(spark, "SELECT * FROM t WHERE") is not None
     assert parse_sql(spark, "SELECT current_date() FROM t WHERE") is not None
+    assert parse_sql(spark, "SELECT region, count(*) FROM sales GROUP BY ALL") is None

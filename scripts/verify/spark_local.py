@@ -82,7 +82,7 @@ def get_spark(work_dir: Path) -> SparkSession:
         .config("spark.local.dir", str(base / "local"))
         .config("spark.driver.extraJavaOptions", java_opts)
         .config("spark.sql.ansi.enabled", "true")
-        .config("spark.sql.ansi.enforceReservedKeywords", "true")
+        .config("spark.sql.ansi.enforceReservedKeywords", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()
     )
@@ -122,21 +122,41 @@ def stop_spark() -> None:
             _session = None
 
 
-NILADIC_CALL_RE = re.compile(r"\b(current_date|current_timestamp|current_user|current_time)\s*\(\s*\)", re.I)
+# Reserved words (from Spark's ANSI list) that cannot end a complete statement; ALL can (GROUP BY ALL).
+DANGLING_WORDS = frozenset(
+    "AND ANY AS BETWEEN BOTH BY CASE CAST CHECK COLLATE COLUMN CONSTRAINT CREATE CROSS DISTINCT ELSE "
+    "EXCEPT FETCH FOR FOREIGN FROM FULL GRANT GROUP HAVING IN INNER INTERSECT INTO IS JOIN LEADING LEFT "
+    "LIKE NATURAL NOT OFFSET ON OR ORDER OUTER OVERLAPS PRIMARY REFERENCES RIGHT SELECT SOME TABLE THEN TO "
+    "TRAILING UNION UNIQUE USING WHEN WHERE WITH".split()
+)
+LAST_WORD_RE = re.compile(r"([A-Za-z_]+)\s*;?\s*$")
 
 
 def parse_sql(spark: SparkSession, statement: str) -> SparkParseError | None:
-    """Parse one statement with Spark's own parser; ``None`` when it parses.
+    """Parse one statement with Spark's own parser, as Databricks does by default; ``None`` when it parses.
 
-    Parsing enforces reserved keywords (so ``SELECT * FROM t WHERE`` cannot pass with WHERE read as an
-    alias). That mode also rejects ``current_date()`` with parentheses, which Databricks accepts: such a
-    statement is parsed once more with the call written without parentheses, which changes nothing else.
+    Spark's default (reserved keywords not enforced) accepts ``GROUP BY ALL`` and ``current_date()`` as
+    Databricks does, but also reads a dangling keyword as an alias: ``SELECT * FROM t WHERE`` "parses" with
+    WHERE as the table alias. A statement that ends in such a word is therefore parsed again with reserved
+    keywords enforced, which reports it with Spark's own message.
     """
     error = _parse_once(spark, statement)
-    if error is not None and NILADIC_CALL_RE.search(statement):
-        if _parse_once(spark, NILADIC_CALL_RE.sub(lambda m: m.group(1), statement)) is None:
-            return None
+    if error is None:
+        m = LAST_WORD_RE.search(_strip_trailing_comments(statement))
+        if m and m.group(1).upper() in DANGLING_WORDS:
+            spark.conf.set("spark.sql.ansi.enforceReservedKeywords", "true")
+            try:
+                return _parse_once(spark, statement)
+            finally:
+                spark.conf.set("spark.sql.ansi.enforceReservedKeywords", "false")
     return error
+
+
+def _strip_trailing_comments(statement: str) -> str:
+    lines = statement.rstrip().split("\n")
+    while lines and lines[-1].strip().startswith("--"):
+        lines.pop()
+    return "\n".join(lines)
 
 
 def _parse_once(spark: SparkSession, statement: str) -> SparkParseError | None:
