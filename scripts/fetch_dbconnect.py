@@ -10,6 +10,12 @@ it would shadow the real pyspark 4.2.0 the examples are checked against.
 ``scripts/verify/python_static.py`` adds ``.cache/dbconnect/`` to basedpyright's ``extraPaths``, so
 ``from databricks.connect import DatabricksSession`` is checked against the real 19.3 API.
 
+It also unpacks the Databricks flavour of the pipelines API, ``pyspark/pipelines/api.py`` of the same
+wheel, as ``c7_lakeflow/databricks_api.py``, with a two-line ``c7_lakeflow/__init__.py`` of ours that adds
+the expectation decorators of the ``dlt`` module (package databricks-dlt). On a Databricks runtime,
+``pyspark.pipelines`` is the runtime's ``dlt`` module (see that wheel's ``pyspark/pipelines/__init__.py``),
+which has both; python_static checks ``from pyspark import pipelines as dp`` against this union.
+
 Usage: ``python -m scripts.fetch_dbconnect [--force]``. Does nothing when the package is already there.
 """
 
@@ -29,13 +35,24 @@ PACKAGE_PREFIX = "databricks/connect/"
 # stops at site-packages' regular ``databricks`` package and never sees ``databricks.connect``;
 # with it, basedpyright merges both ``databricks`` folders.
 NAMESPACE_INIT = "databricks/__init__.py"
+PIPELINES_API = "pyspark/pipelines/api.py"
+LAKEFLOW_PACKAGE = "c7_lakeflow"
+LAKEFLOW_INIT = (
+    '"""Lakeflow pipelines API as a Databricks runtime exposes it (written by scripts/fetch_dbconnect.py)."""\n'
+    "from c7_lakeflow.databricks_api import (append_flow, create_auto_cdc_flow, create_sink,\n"
+    "    create_streaming_table, materialized_view, table, temporary_view)\n"
+    "from dlt import (expect, expect_all, expect_all_or_drop, expect_all_or_fail, expect_or_drop,\n"
+    "    expect_or_fail)\n"
+)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TARGET = PROJECT_ROOT / ".cache" / "dbconnect"
 
 
 def is_present(target: Path = DEFAULT_TARGET) -> bool:
     """True when ``databricks/connect`` has already been unpacked into ``target``."""
-    return (target / "databricks" / "connect" / "__init__.py").is_file()
+    return (target / "databricks" / "connect" / "__init__.py").is_file() and (
+        target / LAKEFLOW_PACKAGE / "databricks_api.py"
+    ).is_file()
 
 
 def download_wheel(into: Path) -> Path:
@@ -61,9 +78,13 @@ def unpack_connect_package(wheel: Path, target: Path) -> int:
             if (name.startswith(PACKAGE_PREFIX) and not name.endswith("/")) or name == NAMESPACE_INIT:
                 archive.extract(name, target)
                 count += 1
-    if count == 0:
-        raise RuntimeError(f"{wheel.name} holds no {PACKAGE_PREFIX} package")
-    return count
+        if count == 0:
+            raise RuntimeError(f"{wheel.name} holds no {PACKAGE_PREFIX} package")
+        lakeflow = target / LAKEFLOW_PACKAGE
+        lakeflow.mkdir(parents=True, exist_ok=True)
+        (lakeflow / "databricks_api.py").write_bytes(archive.read(PIPELINES_API))
+        (lakeflow / "__init__.py").write_text(LAKEFLOW_INIT, encoding="utf-8")
+    return count + 2
 
 
 def fetch(target: Path = DEFAULT_TARGET, force: bool = False) -> str:
@@ -75,7 +96,7 @@ def fetch(target: Path = DEFAULT_TARGET, force: bool = False) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         wheel = download_wheel(Path(tmp))
         count = unpack_connect_package(wheel, target)
-    return f"unpacked {count} files of {wheel.name} (databricks/connect only) into {target}"
+    return f"unpacked {count} files of {wheel.name} (databricks/connect and the pipelines API) into {target}"
 
 
 def main(argv: list[str] | None = None) -> int:

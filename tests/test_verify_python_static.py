@@ -141,4 +141,5 @@ def test_library_typing_quirks_are_not_findings_but_real_errors_are(tmp_path: Pa
     found = python_static.check(parse_page(page).blocks, Context(work_dir=tmp_path, project_root=ROOT))
     assert [(f.line, f.message.split(";")[0]) for f in found.findings] == [
         (41, 'Argument of type "list[int]" cannot be assigned to parameter "col" of type "Column" in function "withColumn"'),
+        (60, '"tabel" is not a known attribute of module "pyspark.pipelines" (reportAttributeAccessIssue)'),
     ]

@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Sequence
 
 from scripts.verify.sql_grammar import Cursor, FormChecker, skip_group
-from scripts.verify.sql_statements import SqlSyntaxError, Token
+from scripts.verify.sql_statements import SqlSyntaxError, Statement, Token
 
 def check_pipeline_dataset(c: Cursor, f: FormChecker) -> None:
     """CREATE [OR REFRESH] STREAMING TABLE / CREATE [OR REPLACE|OR REFRESH] MATERIALIZED VIEW.
@@ -97,13 +97,15 @@ def _is_expectation(c: Cursor, element: Sequence[Token]) -> bool:
     if j == 3:
         raise SqlSyntaxError(f"{c.form}: expected '(' and a condition after EXPECT", element[2].line)
     if j < len(element):
-        words = tuple(t.upper for t in element[j:])
-        if words not in (("ON", "VIOLATION", "DROP", "ROW"), ("ON", "VIOLATION", "FAIL", "UPDATE")):
-            raise SqlSyntaxError(
-                f"{c.form}: expected ON VIOLATION DROP ROW or ON VIOLATION FAIL UPDATE after an expectation, "
-                f"found {element[j].text!r}",
-                element[j].line,
-            )
+        sub = Cursor(Statement("", tuple(element[j:]), element[j].line), c.form)
+        sub.expect("ON", "VIOLATION")
+        if sub.word() == "DROP":
+            sub.expect("DROP", "ROW")
+        elif sub.word() == "FAIL":
+            sub.expect("FAIL", "UPDATE")
+        else:
+            raise sub.error("DROP ROW or FAIL UPDATE after ON VIOLATION")
+        sub.end()
     return True
 
 

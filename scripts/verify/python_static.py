@@ -166,10 +166,30 @@ def comment_out_magics(code: str) -> str:
     return "\n".join(f"# {ln}" if MAGIC_LINE_RE.match(ln) else ln for ln in lines)
 
 
+# ``pyspark.pipelines`` on a Databricks runtime is the runtime's pipelines module: the OSS-named API in its
+# Databricks flavour plus the expectation decorators (see scripts/fetch_dbconnect.py). Imports of it are
+# pointed at that union, on the same line, so Lakeflow examples are checked against what they run on.
+PIPELINES_IMPORTS = (
+    (re.compile(r"^(\s*)from pyspark import pipelines\b"), r"\1import c7_lakeflow"),
+    (re.compile(r"^(\s*)import pyspark\.pipelines\b"), r"\1import c7_lakeflow"),
+    (re.compile(r"^(\s*)from pyspark\.pipelines import\b"), r"\1from c7_lakeflow import"),
+)
+
+
+def point_pipelines_imports(code: str) -> str:
+    lines = code.split("\n")
+    for i, line in enumerate(lines):
+        for pattern, replacement in PIPELINES_IMPORTS:
+            if pattern.match(line):
+                lines[i] = pattern.sub(replacement, line, count=1)
+                break
+    return "\n".join(lines)
+
+
 def prepare_source(block: Block) -> str:
-    """The block's code as the checker sees it (prompts stripped, magics commented out)."""
+    """The block's code as the checker sees it (prompts stripped, magics commented out, pipelines mapped)."""
     code = strip_prompts(block.code) if is_pycon(block) else block.code
-    return comment_out_magics(code)
+    return point_pipelines_imports(comment_out_magics(code))
 
 
 def syntax_error(source: str) -> tuple[int, str] | None:
@@ -253,7 +273,8 @@ def is_ignored(diag: dict[str, Any]) -> bool:
 
 def describe(diag: dict[str, Any]) -> str:
     """A one-line finding message for a basedpyright diagnostic."""
-    parts = [p.strip() for p in str(diag.get("message", "")).splitlines() if p.strip()]
+    message = str(diag.get("message", "")).replace('"c7_lakeflow', '"pyspark.pipelines')
+    parts = [p.strip() for p in message.splitlines() if p.strip()]
     text = "; ".join(dict.fromkeys(parts))
     rule = diag.get("rule")
     hint = RULE_HINTS.get(rule or "")

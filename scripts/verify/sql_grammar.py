@@ -61,8 +61,12 @@ class Cursor:
         return False
 
     def expect(self, *words: str) -> None:
-        if not self.accept(*words):
-            raise self.error(" ".join(words))
+        """Consume ``words``; the error names the first one missing (and what came before it)."""
+        for k, word in enumerate(words):
+            if self.word() != word:
+                after = f" after {' '.join(words[:k])}" if k else ""
+                raise self.error(" ".join(words[k:]) + after)
+            self.i += 1
 
     def at_op(self, op: str) -> bool:
         tok = self.peek()
