@@ -35,7 +35,7 @@ RESULTS = ROOT / "benchmarks" / "results.json"
 BUDGETS = ROOT / "benchmarks" / "budgets.json"
 FIXTURE = ROOT / "tests" / "fixtures" / "links" / "broken"
 PY = sys.executable
-SECTIONS = ("build", "serve", "links", "verify", "weight", "lighthouse", "lighthouse-before")
+SECTIONS = ("build", "serve", "links", "verify", "weight", "lighthouse", "lighthouse-before", "serve-memo")
 ZENSICAL = BENCH_VENV / "bin" / "zensical"
 LYCHEE = BENCH_VENV / "bin" / "lychee"
 SERVE_PAGE = "getting-started/quickstart.md"
@@ -249,16 +249,29 @@ def serve_trials(snap: Path, config: str, extra: list[str], runs: int) -> dict:
     return result
 
 
-def bench_serve(runs: int) -> dict:
-    snap = snapshot(WORK / "snap-serve")
+def with_llmstxt_memo(config: dict) -> None:
+    """Our config plus the prototype hook benchmarks/llmstxt_memo_hook.py (copied next to the config)."""
+    config["hooks"] = list(config.get("hooks", [])) + ["llmstxt_memo_hook.py"]
+
+
+def bench_serve(runs: int, variants: list[str] | None = None) -> dict:
+    snap = snapshot(WORK / "snap-serve-run")
     write_config(snap / "mkdocs.yml", snap / "mkdocs.nohook.yml", no_hooks)
-    out = {}
+    shutil.copy2(ROOT / "benchmarks" / "llmstxt_memo_hook.py", snap / "llmstxt_memo_hook.py")
+    write_config(snap / "mkdocs.yml", snap / "mkdocs.llmsmemo.yml", with_llmstxt_memo)
+    out: dict = {}
+    if variants is not None:
+        say("mkdocs serve with the llmstxt memo hook prototype")
+        out["serve_full_rebuild_llmstxt_memo"] = serve_trials(snap, "mkdocs.llmsmemo.yml", [], runs)
+        return out
     say("mkdocs serve (full rebuild, highlight cache hook)")
     out["serve_full_rebuild"] = serve_trials(snap, "mkdocs.yml", [], runs)
     say("mkdocs serve without the highlight cache hook")
     out["serve_full_rebuild_nohook"] = serve_trials(snap, "mkdocs.nohook.yml", [], runs)
     say("mkdocs serve --dirty (for comparison)")
     out["serve_dirty"] = serve_trials(snap, "mkdocs.yml", ["--dirty"], runs)
+    say("mkdocs serve with the llmstxt memo hook prototype (benchmarks/llmstxt_memo_hook.py)")
+    out["serve_full_rebuild_llmstxt_memo"] = serve_trials(snap, "mkdocs.llmsmemo.yml", [], runs)
     out["targets"] = {"serve edit-to-page < 1.0 s (no --dirty)": out["serve_full_rebuild"]["median_page_s"] < 1.0}
     return out
 
@@ -266,10 +279,8 @@ def bench_serve(runs: int) -> dict:
 # --------------------------------------------------------------------------------------------------- links
 
 def bench_links(runs: int) -> dict:
-    snap = WORK / "snap-build"
-    if not (snap / "site").exists():
-        snapshot(snap)
-        timed([PY, "-m", "mkdocs", "build"], snap)
+    snap = snapshot(WORK / "snap-links")  # its own copy: the build section rebuilds snap-build's site
+    timed([PY, "-m", "mkdocs", "build"], snap)
     env = dict(ENV, PYTHONPATH=str(ROOT))
     fix = WORK / "fixture-broken"
     if fix.exists():
@@ -344,8 +355,10 @@ def _site() -> Path:
     if _SITE is None:
         snap = snapshot(WORK / "snap-site")
         run, log = timed([PY, "-m", "mkdocs", "build"], snap)
-        if run.returncode != 0:
+        if not (snap / "site" / "index.html").exists():
             raise SystemExit(f"mkdocs build failed in {snap}:\n{log[-2000:]}")
+        if run.returncode != 0:  # strict: true aborts after writing the site; docs/ may be mid-edit
+            say(f"note: the snapshot's strict build reported: {log.strip().splitlines()[-1]}")
         _SITE = snap / "site"
     return _SITE
 
@@ -504,6 +517,65 @@ def table(results: dict) -> str:
     return "\n".join(f"{r[0]:<{w[0]}}  {r[1]:>{w[1]}}  {r[2]}" for r in rows)
 
 
+def _secs(s: dict) -> str:
+    return ", ".join(f"{r['seconds']:.1f}" for r in s["runs"])
+
+
+def markdown(results: dict) -> str:
+    """The figures of results.json as Markdown tables (``--report``), for benchmarks/README.md."""
+    lines: list[str] = []
+    b = results.get("build", {})
+    if b:
+        lines += ["| Build | median wall | median CPU | runs (wall s) | exit codes | load (median) |", "|---|---|---|---|---|---|"]
+        for key, s in b["series"].items():
+            lines.append(f"| {s['note'] or key} | {s['median_s']:.2f} s | {s.get('median_cpu_s') or 0:.2f} s | "
+                         f"{_secs(s)} | {s['returncodes']} | {s['load_median']} |")
+        lines.append("")
+        lines += ["| Ratio | wall | CPU |", "|---|---|---|"]
+        for key, v in b.get("ratios", {}).items():
+            lines.append(f"| {key} | {v:.2f}x | {b.get('cpu_ratios', {}).get(key, '')} |")
+        lines.append("")
+    sv = results.get("serve", {})
+    if sv:
+        lines += ["| Serve | median edit-to-page | median livereload signal | runs (s) | load (median) |", "|---|---|---|---|---|"]
+        for key, s in sv.items():
+            if isinstance(s, dict) and "median_page_s" in s:
+                lines.append(f"| `{s['command']}` | {s['median_page_s']:.2f} s | {s['median_signal_s']:.2f} s | "
+                             f"{', '.join(f'{x:.1f}' for x in s['page_s'])} | {s['load_median']} |")
+        lines.append("")
+    for section in ("links", "verify"):
+        data = results.get(section, {})
+        if not data:
+            continue
+        lines += [f"| {section.capitalize()} | median wall | median CPU | runs (wall s) | exit codes | found | load |",
+                  "|---|---|---|---|---|---|---|"]
+        for key, s in data.items():
+            if isinstance(s, dict) and "median_s" in s:
+                found = f"{s['found']}/{s['of']}" if "found" in s else ""
+                lines.append(f"| {key}: `{s['command'].replace(sys.executable, 'python')}` | {s['median_s']:.2f} s | "
+                             f"{s.get('median_cpu_s', 0):.2f} s | {_secs(s)} | "
+                             f"{s['returncodes']} | {found} | {s['load_median']} |")
+        lines.append("")
+    w = results.get("weight", {})
+    if w:
+        lines += ["| First load | KB gzip | requests | search index loaded |", "|---|---|---|---|"]
+        for key, r in w["pages"].items():
+            lines.append(f"| {key} `{r['url']}` | {r['total_gzip_kb']} | {r['request_count']} | {r['search_index_loaded']} |")
+        lines.append("")
+    for section in ("lighthouse-before", "lighthouse"):
+        data = results.get(section, {})
+        if data.get("pages"):
+            lines += [f"| {section} | performance | accessibility | SEO | best practices | runs | load |",
+                      "|---|---|---|---|---|---|---|"]
+            for key, r in data["pages"].items():
+                s = r["median_scores"]
+                lines.append(f"| {key} `{r['url']}` | {s['performance']} | {s['accessibility']} | {s['seo']} | "
+                             f"{s['best-practices']} | {r['runs'] and [x['performance'] for x in r['runs'] if x]} | "
+                             f"{r['loads']} |")
+            lines.append("")
+    return "\n".join(lines)
+
+
 def _write(path: Path, results: dict, only: list[str]) -> dict:
     """Write the sections run now over whatever the file holds (another run may have written other sections)."""
     merged = json.loads(path.read_text()) if path.exists() else {}
@@ -524,8 +596,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="runs per page on the committed (before) config; accessibility and SEO are deterministic")
     ap.add_argument("--verify-full-runs", type=int, default=1, help="runs of the full verification (0 skips it)")
     ap.add_argument("--results", type=Path, default=RESULTS, help="where to write (sections not run are kept)")
+    ap.add_argument("--report", action="store_true", help="print results.json as Markdown tables; measure nothing")
     args = ap.parse_args(argv)
     results_path: Path = args.results
+    if args.report:
+        print(markdown(json.loads(results_path.read_text())))
+        return 0
     only = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = set(only) - set(SECTIONS)
     if unknown:
@@ -549,6 +625,8 @@ def main(argv: list[str] | None = None) -> int:
             data = bench_verify(args.runs, args.verify_full_runs)
         elif section == "weight":
             data = bench_weight()
+        elif section == "serve-memo":
+            data = bench_serve(args.runs, variants=["memo"])
         elif section == "lighthouse":
             data = bench_lighthouse(args.lighthouse_runs)
         else:

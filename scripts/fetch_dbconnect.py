@@ -12,7 +12,9 @@ it would shadow the real pyspark 4.2.0 the examples are checked against.
 
 It also unpacks the Databricks flavour of the pipelines API, ``pyspark/pipelines/api.py`` of the same
 wheel, as ``c7_lakeflow/databricks_api.py``, with a two-line ``c7_lakeflow/__init__.py`` of ours that adds
-the expectation decorators of the ``dlt`` module (package databricks-dlt). On a Databricks runtime,
+the expectation decorators of the ``dlt`` module. That module comes from the databricks-dlt 0.3.0 wheel,
+also downloaded without installing (installing it would pull in databricks-connect, which replaces
+pyspark's files), of which only ``dlt/`` is unpacked. On a Databricks runtime,
 ``pyspark.pipelines`` is the runtime's ``dlt`` module (see that wheel's ``pyspark/pipelines/__init__.py``),
 which has both; python_static checks ``from pyspark import pipelines as dp`` against this union.
 
@@ -50,24 +52,43 @@ DEFAULT_TARGET = PROJECT_ROOT / ".cache" / "dbconnect"
 
 def is_present(target: Path = DEFAULT_TARGET) -> bool:
     """True when ``databricks/connect`` has already been unpacked into ``target``."""
-    return (target / "databricks" / "connect" / "__init__.py").is_file() and (
-        target / LAKEFLOW_PACKAGE / "databricks_api.py"
-    ).is_file()
+    return all(
+        (target / part).is_file()
+        for part in ("databricks/connect/__init__.py", f"{LAKEFLOW_PACKAGE}/databricks_api.py", "dlt/api.py")
+    )
 
 
-def download_wheel(into: Path) -> Path:
-    """Download the databricks-connect wheel (no dependencies, no install) and return its path."""
+DLT_VERSION = "0.3.0"
+DLT_PREFIX = "dlt/"
+
+
+def download_wheel(into: Path, requirement: str = f"databricks-connect=={VERSION}") -> Path:
+    """Download one wheel (no dependencies, no install) and return its path."""
     command = [
         sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-        "--python-version", "3.12", f"databricks-connect=={VERSION}", "-d", str(into), "--quiet",
+        "--python-version", "3.12", requirement, "-d", str(into), "--quiet",
     ]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"pip download failed:\n{result.stderr.strip() or result.stdout.strip()}")
-    wheels = sorted(into.glob("databricks_connect-*.whl"))
+    stem = requirement.split("==")[0].replace("-", "_")
+    wheels = sorted(into.glob(f"{stem}-*.whl"))
     if not wheels:
-        raise RuntimeError(f"pip download succeeded but no databricks_connect wheel is in {into}")
+        raise RuntimeError(f"pip download succeeded but no {stem} wheel is in {into}")
     return wheels[0]
+
+
+def unpack_dlt(wheel: Path, target: Path) -> int:
+    """Extract only ``dlt/`` from the databricks-dlt wheel into ``target``."""
+    count = 0
+    with zipfile.ZipFile(wheel) as archive:
+        for name in archive.namelist():
+            if name.startswith(DLT_PREFIX) and not name.endswith("/"):
+                archive.extract(name, target)
+                count += 1
+    if count == 0:
+        raise RuntimeError(f"{wheel.name} holds no {DLT_PREFIX} package")
+    return count
 
 
 def unpack_connect_package(wheel: Path, target: Path) -> int:
@@ -96,6 +117,7 @@ def fetch(target: Path = DEFAULT_TARGET, force: bool = False) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         wheel = download_wheel(Path(tmp))
         count = unpack_connect_package(wheel, target)
+        count += unpack_dlt(download_wheel(Path(tmp), f"databricks-dlt=={DLT_VERSION}"), target)
     return f"unpacked {count} files of {wheel.name} (databricks/connect and the pipelines API) into {target}"
 
 
