@@ -84,8 +84,14 @@ ONLY_NONE_ARGUMENT_RE = re.compile(r'^Argument of type ".* \| None" cannot be as
 # Library typing the checker gets wrong, each with the reason; matched on the whole message.
 #   mlflow.pyfunc.spark_udf has no return annotation, so its type is inferred from the inner pandas UDF's
 #   body (an Iterator); at run time calling it returns a Column, which is how MLflow documents its use.
+#   pyspark 4.2's functions.pyi has no overload for ``@pandas_udf("double")`` on a type-hinted function (the
+#   documented style since Spark 3.0), so the decorator call fails to match and the decorated function keeps
+#   its pandas signature: calling it with column names or Columns is then flagged too.
 KNOWN_LIBRARY_TYPING = (
     re.compile(r'^Argument of type "Iterator\[Unknown\]" cannot be assigned to parameter "col" of type "Column"'),
+    re.compile(r'^No overloads for "pandas_udf" match the provided arguments'),
+    re.compile(r'^Argument of type "(Literal\[.*\]|Column|str)" cannot be assigned to parameter "\w+" of type '
+               r'"(Series\[Any\]|DataFrame)"'),
 )
 
 RULE_HINTS = {
