@@ -416,16 +416,19 @@ def bench_weight() -> dict:
     return out
 
 
-def _site_before() -> Path:
-    """The same docs built with the committed (git HEAD) mkdocs.yml and overrides/: the "before" of the fixes.
+BEFORE_REF = "0d17ad8"  # the last commit before extra.css, the aria labels and the portable announce loop
 
-    Read-only git: ``git show HEAD:PATH``.
+
+def _site_before(ref: str = BEFORE_REF) -> Path:
+    """The same docs built with mkdocs.yml and overrides/main.html as of ``ref``: the "before" of the fixes.
+
+    Read-only git: ``git show REF:PATH``.
     """
     snap = snapshot(WORK / "snap-before")
     shutil.rmtree(snap / "overrides")
     (snap / "overrides").mkdir()
     for rel in ("mkdocs.yml", "overrides/main.html"):
-        text = subprocess.run(["git", "show", f"HEAD:{rel}"], cwd=ROOT, capture_output=True, text=True,
+        text = subprocess.run(["git", "show", f"{ref}:{rel}"], cwd=ROOT, capture_output=True, text=True,
                               check=True).stdout
         (snap / rel).write_text(text)
     timed([PY, "-m", "mkdocs", "build"], snap)
@@ -439,6 +442,8 @@ def bench_lighthouse(runs: int, before: bool = False) -> dict:
         return {"skipped": "npm install lighthouse@12 in benchmarks/.work first"}
     site = _site_before() if before else _site()
     out: dict = {"version": lighthouse.version(), "runs_per_page": runs, "pages": {}}
+    if before:
+        out["config_from_commit"] = BEFORE_REF
     with SiteServer(site) as base:
         for name, rel in pages_to_audit(site).items():
             if name == "largest page" and rel in (pages_to_audit(site)["largest API page"],):
