@@ -67,3 +67,8 @@ def verified_against(config: dict[str, Any]) -> dict[str, str]:
     extra = config.get("extra") or {}
     versions = extra.get("verified_against") or {}
     return {str(k): str(v) for k, v in versions.items()}
+
+
+def written_for(config: dict[str, Any]) -> str:
+    extra = config.get("extra") or {}
+    return str(extra.get("written_for") or "")

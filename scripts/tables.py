@@ -23,7 +23,7 @@ from pathlib import Path
 from scripts.docmodel import DocSet, Page, load_docs, read_text, section_of
 from scripts.errors import DocError
 from scripts.markers import find_regions, replace_regions
-from scripts.siteconfig import load_config, nav_pages, verified_against
+from scripts.siteconfig import load_config, nav_pages, verified_against, written_for
 from scripts.stats import REPORT, SECTION_TITLES, Tally, load_report, tallies
 
 FIX_COMMAND = "make tables   (or: python -m scripts.tables)"
@@ -34,11 +34,12 @@ def pct(part: int, whole: int) -> str:
     return f"{part} ({round(100 * part / whole)}%)" if whole else "0"
 
 
-def versions_line(page: Page, versions: dict[str, str]) -> str:
+def versions_line(page: Page, versions: dict[str, str], target: str = "") -> str:
     if page.status == "draft":
         return "*Draft: the examples on this page are not yet verified.*"
     listed = ", ".join(f"{name} {version}" for name, version in versions.items())
-    return f"*Examples on this page are verified against {listed}.*"
+    written = f" Written for {target}." if target else ""
+    return f"*Examples on this page are verified against {listed}.{written}*"
 
 
 def index_table(docs: DocSet, order: list[str], per_page: dict[str, Tally], prefix: str) -> str:
@@ -93,7 +94,8 @@ def planned(docs: DocSet, config: dict, report: dict) -> dict[Path, str]:
         if page.path in out or page.path.resolve() in {p.resolve() for p in out}:
             continue
         if "versions" in find_regions(page.text, page.path):
-            out[page.path] = replace_regions(page.text, page.path, {"versions": versions_line(page, versions)}, set())
+            line = versions_line(page, versions, written_for(config))
+            out[page.path] = replace_regions(page.text, page.path, {"versions": line}, set())
     return out
 
 

@@ -63,6 +63,7 @@ def test_verified_versions_match_installed_packages():
         assert versions[package] == metadata.version(package), package
     cli = json.loads((ROOT / "scripts" / "data" / "databricks-cli-commands.json").read_text())
     assert versions["databricks-cli"] == cli["source"]["version"]
+    assert set(versions) == {"databricks-sdk", "databricks-cli", "pyspark", "delta-spark", "mlflow"}
 
 
 def test_context7_json_is_valid_against_the_schema():
