@@ -7,10 +7,12 @@ import os
 import subprocess
 import sys
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from benchmarks.common import SITE_PREFIX, SiteHandler  # the same server the page-weight benchmark uses
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -41,40 +43,12 @@ def built_site(tmp_path_factory):
     return proc, out
 
 
-SITE_PREFIX = "/c7-databricks"  # the path of site_url in mkdocs.yml; the built 404 page links under it
-
-
-class _SiteHandler(SimpleHTTPRequestHandler):
-    """Serves the built site under SITE_PREFIX, with the site's 404 page for unknown paths."""
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature from the base class
-        return
-
-    def translate_path(self, path: str) -> str:
-        path = path.split("?", 1)[0].split("#", 1)[0]
-        if path.startswith(SITE_PREFIX):
-            path = path[len(SITE_PREFIX):] or "/"
-        return super().translate_path(path)
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code == 404 and page.is_file():
-            body = page.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        super().send_error(code, message, explain)
-
-
 @pytest.fixture(scope="session")
 def site_url(built_site):
     """The built site served on 127.0.0.1 for the browser tests."""
     proc, out = built_site
     assert proc.returncode == 0, proc.stderr
-    handler = functools.partial(_SiteHandler, directory=str(out))
+    handler = functools.partial(SiteHandler, directory=str(out))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
