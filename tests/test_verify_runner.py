@@ -1,0 +1,40 @@
+"""The runner folds every oracle's result into one state per block, and the report counts them."""
+
+from __future__ import annotations
+
+import pytest
+
+from scripts.docmodel import parse_page
+from scripts.verify import report, runner
+from tests.conftest import FIXTURES
+
+PAGE = FIXTURES / "verify" / "runner" / "page.md"
+
+
+@pytest.fixture(scope="module")
+def result() -> runner.RunResult:
+    return runner.run([parse_page(PAGE, "page.md")])
+
+
+def test_each_block_ends_in_one_state(result: runner.RunResult) -> None:
+    assert [(o.block.line, o.state) for o in result.outcomes] == [
+        (8, "failed"),  # its output block does not match what it prints
+        (13, "failed"),  # the output block carries the mismatch finding
+        (21, "unchecked"),
+        (30, "skipped"),
+    ]
+
+
+def test_findings_name_the_output_mismatch_and_the_unchecked_language(result: runner.RunResult) -> None:
+    messages = [(f.line, f.check, f.message.splitlines()[0]) for f in result.findings]
+    assert messages == [
+        (14, "python-run", "output differs from what the block above prints:"),
+        (21, "coverage", "no oracle checks 'scala' blocks: use a checked language or add "
+                         '<!-- verify: skip reason="..." -->'),
+    ]
+
+
+def test_report_counts_examples_and_lists_skip_reasons(result: runner.RunResult) -> None:
+    summary = report.summarise(result)
+    assert summary["total"] == {"blocks": 3, "static": 0, "executed": 0, "skipped": 1, "failed": 2}
+    assert summary["skips"] == [{"page": "page.md", "line": 30, "reason": "shows a fragment"}]
