@@ -11,6 +11,9 @@ verify directive that is malformed or not followed by a code block.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -265,9 +268,48 @@ def _locate(lines: list[str], start: int, end: int, needle: str) -> int:
     return start + 1
 
 
+CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "docmodel"
+
+
+@lru_cache(maxsize=1)
+def _model_fingerprint() -> str:
+    """Changes whenever the model's own code does, so a cached page is never read by a different model."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in ("docmodel.py", "directives.py", "errors.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def parse_page(path: Path, rel: str | None = None) -> Page:
-    """Parse one Markdown file into a Page. Raises DocError on bad input."""
+    """Parse one Markdown file into a Page. Raises DocError on bad input.
+
+    Parsed pages are cached in ``.cache/docmodel/`` keyed by the file's bytes, its path and the model's
+    code, so an unchanged page is not parsed again by the next script (bad input is never cached).
+    """
     text = read_text(path)
+    key = hashlib.sha256(f"{_model_fingerprint()}|{path}|{rel}|".encode() + text.encode("utf-8")).hexdigest()
+    cached = CACHE_DIR / f"{key}.pickle"
+    try:
+        with cached.open("rb") as fh:
+            page = pickle.load(fh)  # noqa: S301 - our own cache, keyed by content
+        if isinstance(page, Page):
+            return page
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+        pass
+    page = _parse_text(path, rel, text)
+    try:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(page, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cached)
+    except OSError:
+        pass  # a read-only checkout still works, only slower
+    return page
+
+
+def _parse_text(path: Path, rel: str | None, text: str) -> Page:
     if not text.strip():
         raise DocError(path, 1, "empty file")
     front, offset = split_front_matter(text, path)

@@ -28,3 +28,17 @@ def test_fences_in_tabs_keep_blank_lines_and_know_their_tab():
         (23, "CLI", "databricks clusters list\n"),
     ]
     assert all(b.prose_before for b in page.blocks)
+
+
+def test_a_changed_file_is_parsed_again_and_an_unchanged_one_comes_from_the_cache(tmp_path):
+    from scripts import docmodel
+
+    page_file = tmp_path / "page.md"
+    page_file.write_text("# One\n\n```python\nx = 1\n```\n")
+    first = parse_page(page_file, "page.md")
+    again = parse_page(page_file, "page.md")
+    assert again == first and again is not first  # read back from .cache/docmodel
+    page_file.write_text("# Two\n\n```sql\nSELECT 1\n```\n")
+    changed = parse_page(page_file, "page.md")
+    assert [h.text for h in changed.headings] == ["Two"] and changed.blocks[0].language == "sql"
+    assert any(docmodel.CACHE_DIR.glob("*.pickle"))
