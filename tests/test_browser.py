@@ -151,20 +151,48 @@ def test_404_page(context, site_url):
     assert "Page not found" in page.content()
 
 
-def test_toc_links_scroll_to_their_headings(context, site_url):
+def _settled_top(page, anchor: str) -> float:
+    """The heading's distance from the viewport top once scrolling has stopped (same value twice, 100 ms apart)."""
+    script = f"document.getElementById({anchor!r}).getBoundingClientRect().top"
+    last = page.evaluate(script)
+    for _ in range(30):
+        page.wait_for_timeout(100)
+        now = page.evaluate(script)
+        if now == last:
+            return now
+        last = now
+    return last
+
+
+@pytest.mark.parametrize("rel", ["api/jobs.md", "examples/sql.md"])
+def test_toc_links_scroll_to_their_headings(context, site_url, rel):
+    """Every third entry of the table of contents, and the last, brings its heading to just below the header
+    (or into view, when the page ends before the heading can reach the top)."""
     page = context.new_page()
-    page.goto(page_url(site_url, "api/jobs.md"), wait_until="load")
+    page.goto(page_url(site_url, rel), wait_until="load")
     links = page.locator(".md-sidebar--secondary a.md-nav__link")
-    assert links.count() >= 3
-    link = links.nth(2)
-    href = link.get_attribute("href") or ""
-    assert "#" in href
-    anchor = href.split("#", 1)[1]
-    link.click()
-    page.wait_for_timeout(600)
-    assert page.evaluate("location.hash") == f"#{anchor}"
-    top = page.evaluate(f"document.getElementById({anchor!r}).getBoundingClientRect().top")
-    assert 0 <= top < 200
+    count = links.count()
+    assert count >= 10
+    for index in [*range(1, count, 3), count - 1]:
+        link = links.nth(index)
+        href = link.get_attribute("href") or ""
+        anchor = href.split("#", 1)[1]
+        link.click()
+        top = _settled_top(page, anchor)
+        assert page.evaluate("location.hash") == f"#{anchor}"
+        at_bottom = page.evaluate("Math.ceil(scrollY + innerHeight) >= document.documentElement.scrollHeight")
+        # a heading near the end of the page stops where the page ends, below the top but in view
+        in_view = 0 <= top < (page.evaluate("innerHeight") if at_bottom else 120)
+        assert in_view, f"{rel}#{anchor}: heading at {top}px after its TOC link was clicked"
+    page.close()
+
+
+def test_deep_link_opens_at_its_heading(context, site_url):
+    page = context.new_page()
+    page.goto(page_url(site_url, "examples/sql.md") + "#subtotals-and-a-grand-total-with-rollup", wait_until="load")
+    top = _settled_top(page, "subtotals-and-a-grand-total-with-rollup")
+    assert 0 <= top < 120
+    page.close()
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
