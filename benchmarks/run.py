@@ -35,7 +35,7 @@ RESULTS = ROOT / "benchmarks" / "results.json"
 BUDGETS = ROOT / "benchmarks" / "budgets.json"
 FIXTURE = ROOT / "tests" / "fixtures" / "links" / "broken"
 PY = sys.executable
-SECTIONS = ("build", "serve", "links", "verify", "weight", "lighthouse", "lighthouse-before", "serve-memo")
+SECTIONS = ("build", "serve", "links", "verify", "weight", "lighthouse", "lighthouse-before")
 ZENSICAL = BENCH_VENV / "bin" / "zensical"
 LYCHEE = BENCH_VENV / "bin" / "lychee"
 SERVE_PAGE = "getting-started/quickstart.md"
@@ -73,13 +73,12 @@ def write_config(src: Path, dest: Path, change) -> Path:
     return dest
 
 
-def no_hooks(config: dict) -> None:
-    config.pop("hooks", None)
+CACHE_HOOKS = ("scripts/hooks/highlight_cache.py", "scripts/hooks/page_cache.py")
 
 
-def no_llmstxt(config: dict) -> None:
-    config["plugins"] = [p for p in config.get("plugins", []) if not (isinstance(p, dict) and "llmstxt" in p)
-                         and p != "llmstxt"]
+def no_cache_hooks(config: dict) -> None:
+    """Our config without the two caching hooks (llms.txt and the skip notes stay): every build renders all."""
+    config["hooks"] = [h for h in config.get("hooks", []) if h not in CACHE_HOOKS]
 
 
 def bare_material(config: dict) -> None:
@@ -102,33 +101,30 @@ def bench_build(runs: int) -> dict:
     variants alike (rather than one variant's runs all falling in a busy minute)."""
     snap = snapshot(WORK / "snap-build")
     zsnap = snapshot(WORK / "snap-zensical")
-    cache = snap / ".cache" / "highlight.pickle"
+    cache = snap / ".cache"
     mk = [PY, "-m", "mkdocs", "build", "--strict"]
     docs = list((snap / "docs").rglob("*.md"))
     out: dict = {"pages": len(docs), "markdown_lines": sum(len(p.read_text().splitlines()) for p in docs),
                  "fenced_code_blocks": sum(p.read_text().count("\n```") for p in docs) // 2}
-    nohook_cfg = write_config(snap / "mkdocs.yml", snap / "mkdocs.nohook.yml", no_hooks)
+    nocache_cfg = write_config(snap / "mkdocs.yml", snap / "mkdocs.nocache.yml", no_cache_hooks)
     bare_cfg = write_config(snap / "mkdocs.yml", snap / "mkdocs.bare.yml", bare_material)
-    nollms_cfg = write_config(snap / "mkdocs.yml", snap / "mkdocs.nollmstxt.yml", no_llmstxt)
     zenv = dict(ENV, PATH=f"{BENCH_VENV / 'bin'}:{os.environ.get('PATH', '')}")
 
     def drop_cache() -> None:
-        cache.unlink(missing_ok=True)
+        shutil.rmtree(cache, ignore_errors=True)
 
     variants = [  # key, command, folder, prepare, env
         ("mkdocs_clean", mk, snap, drop_cache, ENV),
         ("mkdocs_warm", mk, snap, None, ENV),
-        ("mkdocs_nohook", mk + ["-f", nohook_cfg.name], snap, None, ENV),
-        ("mkdocs_no_llmstxt", mk + ["-f", nollms_cfg.name], snap, None, ENV),
+        ("mkdocs_nocache", mk + ["-f", nocache_cfg.name], snap, None, ENV),
         ("bare_material", [PY, "-m", "mkdocs", "build", "-f", bare_cfg.name, "--site-dir", "site-bare"], snap, None, ENV),
     ]
     if ZENSICAL.exists():
         variants += [("zensical_clean", [str(ZENSICAL), "build", "--clean"], zsnap, None, zenv),
                      ("zensical_cached", [str(ZENSICAL), "build"], zsnap, None, zenv)]
-    notes = {"mkdocs_clean": "mkdocs build --strict, .cache/highlight.pickle deleted first",
-             "mkdocs_warm": "mkdocs build --strict, highlight cache present",
-             "mkdocs_nohook": "mkdocs build --strict with hooks: removed (generated config)",
-             "mkdocs_no_llmstxt": "mkdocs build --strict without the llmstxt plugin (generated config)",
+    notes = {"mkdocs_clean": "mkdocs build --strict, .cache/ (page, highlight and Markdown-model caches) deleted first",
+             "mkdocs_warm": "mkdocs build --strict, caches from the run before",
+             "mkdocs_nocache": "mkdocs build --strict without the two cache hooks (generated config)",
              "bare_material": "Material, same pages and extensions, no plugins/hooks/overrides/extra_css, not strict",
              "zensical_clean": "zensical build --clean (its cache cleared)",
              "zensical_cached": "zensical build (its cache from the run before)"}
@@ -150,12 +146,12 @@ def bench_build(runs: int) -> dict:
     cpu = {k: s.median_cpu for k, s in all_series.items()}
     out["cpu_ratios"] = {"clean_vs_zensical_clean": round(cpu["mkdocs_clean"] / cpu["zensical_clean"], 2),
                          "warm_vs_zensical_cached": round(cpu["mkdocs_warm"] / cpu["zensical_cached"], 2),
-                         "warm_vs_clean (highlight cache)": round(cpu["mkdocs_warm"] / cpu["mkdocs_clean"], 2),
+                         "warm_vs_clean (cache hooks)": round(cpu["mkdocs_warm"] / cpu["mkdocs_clean"], 2),
                          "bare_vs_ours_clean": round(cpu["bare_material"] / cpu["mkdocs_clean"], 2)
                          } if ZENSICAL.exists() else {}
     out["ratios"] = {"bare_vs_ours_clean": round(med["bare_material"] / med["mkdocs_clean"], 2),
-                     "warm_vs_clean (highlight cache)": round(med["mkdocs_warm"] / med["mkdocs_clean"], 2),
-                     "warm_vs_nohook (hook effect)": round(med["mkdocs_warm"] / med["mkdocs_nohook"], 2)}
+                     "warm_vs_clean (cache hooks)": round(med["mkdocs_warm"] / med["mkdocs_clean"], 2),
+                     "warm_vs_nocache (cache hooks)": round(med["mkdocs_warm"] / med["mkdocs_nocache"], 2)}
     if ZENSICAL.exists():
         site = zsnap / "site"
         index = (site / "index.html").read_text() if (site / "index.html").exists() else ""
@@ -164,8 +160,8 @@ def bench_build(runs: int) -> dict:
             "exit_codes": out["series"]["zensical_clean"]["returncodes"],
             "issues_reported": [l.strip() for l in zlog.splitlines() if "issue" in l or "does not exist" in l][:6],
             "html_pages": len(list(site.rglob("*.html"))),
-            "llms_txt_written (llmstxt plugin)": (site / "llms.txt").exists(),
-            "highlight_cache_written (our hook)": (zsnap / ".cache" / "highlight.pickle").exists(),
+            "llms_txt_written (our hook)": (site / "llms.txt").exists(),
+            "page_cache_written (our hook)": (zsnap / ".cache" / "pages.pickle").exists(),
             "mkdocs_search_index_written": (site / "search" / "search_index.json").exists(),
             "own_search_index (search.json)": (site / "search.json").exists(),
             "announce_bar_override_rendered": "c7-verified" in index,
@@ -257,36 +253,18 @@ def serve_trials(snap: Path, config: str, extra: list[str], runs: int) -> dict:
     return result
 
 
-def with_llmstxt_memo(config: dict) -> None:
-    """Our config plus the prototype hook benchmarks/llmstxt_memo_hook.py (copied next to the config)."""
-    config["hooks"] = list(config.get("hooks", [])) + ["llmstxt_memo_hook.py"]
-
-
-def bench_serve(runs: int, variants: list[str] | None = None) -> dict:
+def bench_serve(runs: int) -> dict:
     snap = snapshot(WORK / "snap-serve-run")
-    write_config(snap / "mkdocs.yml", snap / "mkdocs.nohook.yml", no_hooks)
-    shutil.copy2(ROOT / "benchmarks" / "llmstxt_memo_hook.py", snap / "llmstxt_memo_hook.py")
-    write_config(snap / "mkdocs.yml", snap / "mkdocs.llmsmemo.yml", with_llmstxt_memo)
+    write_config(snap / "mkdocs.yml", snap / "mkdocs.nocache.yml", no_cache_hooks)
     out: dict = {}
-    if variants is not None:  # the serve-memo section: the two ways to a faster edit loop
-        for key, cfg, extra in (("serve_full_rebuild_llmstxt_memo", "mkdocs.llmsmemo.yml", []),
-                                ("serve_dirty_no_strict", "mkdocs.yml", ["--dirty", "--no-strict"])):
-            say(f"mkdocs serve -f {cfg} {' '.join(extra)}")
-            try:
-                out[key] = serve_trials(snap, cfg, extra, runs)
-            except (RuntimeError, TimeoutError, OSError) as exc:
-                out[key] = {"error": str(exc)}
-        return out
-    say("mkdocs serve (full rebuild, highlight cache hook)")
+    say("mkdocs serve (full rebuild, cache hooks)")
     out["serve_full_rebuild"] = serve_trials(snap, "mkdocs.yml", [], runs)
-    say("mkdocs serve without the highlight cache hook")
-    out["serve_full_rebuild_nohook"] = serve_trials(snap, "mkdocs.nohook.yml", [], runs)
+    say("mkdocs serve without the cache hooks")
+    out["serve_full_rebuild_nocache"] = serve_trials(snap, "mkdocs.nocache.yml", [], runs)
     # `--dirty` alone aborts at start-up: MkDocs warns that a dirty build is inaccurate, and `strict: true`
     # turns that warning into an abort. Hence --no-strict for the comparison.
     say("mkdocs serve --dirty --no-strict (for comparison)")
     out["serve_dirty_no_strict"] = serve_trials(snap, "mkdocs.yml", ["--dirty", "--no-strict"], runs)
-    say("mkdocs serve with the llmstxt memo hook prototype (benchmarks/llmstxt_memo_hook.py)")
-    out["serve_full_rebuild_llmstxt_memo"] = serve_trials(snap, "mkdocs.llmsmemo.yml", [], runs)
     out["targets"] = {"serve edit-to-page < 1.0 s (no --dirty)": out["serve_full_rebuild"]["median_page_s"] < 1.0}
     return out
 
@@ -508,7 +486,7 @@ def table(results: dict) -> str:
         rows.append((f"ratio (wall): {key}", f"{v:.2f}x", ""))
     for key, v in b.get("cpu_ratios", {}).items():
         rows.append((f"ratio (cpu): {key}", f"{v:.2f}x", ""))
-    for key, s in {**results.get("serve", {}), **results.get("serve-memo", {})}.items():
+    for key, s in results.get("serve", {}).items():
         if isinstance(s, dict) and "median_page_s" in s:
             rows.append((f"serve: {key}", f"{s['median_page_s']:.2f} s", f"livereload signal {s['median_signal_s']} s, "
                          f"n={len(s['page_s'])}, load~{s['load_median']}"))
@@ -555,7 +533,7 @@ def markdown(results: dict) -> str:
         for key, v in b.get("ratios", {}).items():
             lines.append(f"| {key} | {v:.2f}x | {b.get('cpu_ratios', {}).get(key, '')} |")
         lines.append("")
-    sv = {**results.get("serve", {}), **results.get("serve-memo", {})}
+    sv = results.get("serve", {})
     if sv:
         lines += ["| Serve | median edit-to-page | median livereload signal | runs (s) | load (median) |", "|---|---|---|---|---|"]
         for key, s in sv.items():
@@ -645,8 +623,6 @@ def main(argv: list[str] | None = None) -> int:
             data = bench_verify(args.runs, args.verify_full_runs)
         elif section == "weight":
             data = bench_weight()
-        elif section == "serve-memo":
-            data = bench_serve(args.runs, variants=["memo"])
         elif section == "lighthouse":
             data = bench_lighthouse(args.lighthouse_runs)
         else:

@@ -1,0 +1,75 @@
+"""MkDocs hook: write llms.txt, llms-full.txt and a Markdown copy of every page into the built site.
+
+The pages come from the navigation (its order and its top-level sections), their text from the shared
+Markdown model (scripts/docmodel.py), the wording from scripts/llms.py. ``extra.llms_txt.details`` in
+mkdocs.yml is the paragraph under the summary. Files are written atomically; a page the model cannot read
+fails the build with its ``file:line: message``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page as MkPage
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from scripts.docmodel import parse_page  # noqa: E402
+from scripts.errors import DocError  # noqa: E402
+from scripts.llms import Entry, llms_full, llms_index, page_markdown  # noqa: E402
+
+_nav_pages: list[tuple[str, MkPage]] = []
+
+
+def _walk(items: list[Any], section: str) -> None:
+    for item in items:
+        if isinstance(item, MkPage):
+            _nav_pages.append((section, item))
+        elif isinstance(item, Section):
+            _walk(item.children, section or item.title)
+
+
+def on_nav(nav: Navigation, config: Any, files: Any) -> Navigation:
+    _nav_pages.clear()
+    _walk(nav.items, "")
+    return nav
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def on_post_build(config: Any) -> None:
+    site_url = config["site_url"] or "/"
+    site_url = site_url if site_url.endswith("/") else site_url + "/"
+    entries: list[Entry] = []
+    try:
+        for section, mk_page in _nav_pages:
+            source = mk_page.file.abs_src_path
+            if source is None:
+                continue
+            page = parse_page(Path(source), mk_page.file.src_uri)
+            html_path = mk_page.file.url.removeprefix("./")
+            entries.append(Entry(page=page, section=section, html_path=html_path))
+    except DocError as exc:
+        raise PluginError(str(exc)) from None
+    extra = (config.get("extra") or {}).get("llms_txt") or {}
+    site_dir = Path(config["site_dir"])
+    md_paths = {e.page.rel: e.md_path for e in entries}
+    for entry in entries:
+        _write(site_dir / entry.md_path, page_markdown(entry, site_url, md_paths))
+    summary = config["site_description"] or ""
+    _write(site_dir / "llms.txt", llms_index(entries, site_name=config["site_name"], summary=summary,
+                                             details=str(extra.get("details", "")), site_url=site_url))
+    _write(site_dir / "llms-full.txt", llms_full(entries, site_name=config["site_name"], summary=summary,
+                                                 site_url=site_url))
