@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml scripts/fetch_dbconnect.py
 venv: $(STAMP) ## Create or update .venv with the pinned packages
 
 serve: $(STAMP) ## Preview the site at http://127.0.0.1:8000 with live reload
-	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+	$(PY) -m scripts.serve --dev-addr 127.0.0.1:8000
 
 build: $(STAMP) ## Build the site into site/ (strict: any warning fails)
 	$(PY) -m mkdocs build --strict --quiet

@@ -101,7 +101,8 @@ def series(label: str, cmd: list[str], cwd: Path, runs: int, prepare=None, env: 
 
 
 def snapshot(dest: Path) -> Path:
-    """Copy what a build reads (mkdocs.yml, docs/, overrides/, the hooks) so every tool sees identical input.
+    """Copy what a build reads (mkdocs.yml, docs/, overrides/, scripts/ with the hooks) so every tool sees
+    identical input.
 
     Other people edit docs/ while the benchmark runs; the snapshot freezes one version of it.
     """
@@ -111,8 +112,7 @@ def snapshot(dest: Path) -> Path:
     shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", dest / "docs")
     shutil.copytree(ROOT / "overrides", dest / "overrides")
-    shutil.copytree(ROOT / "scripts" / "hooks", dest / "scripts" / "hooks",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "scripts", dest / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
     return dest
 
 

@@ -160,10 +160,14 @@ def llms_index(entries: list[Entry], *, site_name: str, summary: str, details: s
     return "\n".join(parts)
 
 
-def llms_full(entries: list[Entry], *, site_name: str, summary: str, site_url: str) -> str:
-    """The text of llms-full.txt: every page's Markdown, in navigation order, each under its URL."""
+def llms_full(entries: list[Entry], *, site_name: str, summary: str, site_url: str,
+              texts: dict[str, str] | None = None) -> str:
+    """The text of llms-full.txt: every page's Markdown, in navigation order, each under its URL.
+    ``texts`` may hold page_markdown's result per page (by ``rel``), already computed."""
     md_paths = {e.page.rel: e.md_path for e in entries}
+    texts = texts or {}
     parts = [f"# {site_name}\n\n> {' '.join(summary.split())}\n"]
     for entry in entries:
-        parts.append(f"<!-- page: {site_url}{entry.html_path} -->\n\n{page_markdown(entry, site_url, md_paths)}")
+        text = texts.get(entry.page.rel) or page_markdown(entry, site_url, md_paths)
+        parts.append(f"<!-- page: {site_url}{entry.html_path} -->\n\n{text}")
     return "\n".join(parts)

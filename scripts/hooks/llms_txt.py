@@ -8,8 +8,10 @@ fails the build with its ``file:line: message``.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,10 @@ from scripts.errors import DocError  # noqa: E402
 from scripts.llms import Entry, llms_full, llms_index, page_markdown  # noqa: E402
 
 _nav_pages: list[tuple[str, MkPage]] = []
+# Kept in sys.modules because `mkdocs serve` re-imports this file on every rebuild.
+_store = sys.modules.setdefault("_c7_llms_memo", types.ModuleType("_c7_llms_memo"))
+_memo: dict[bytes, str] = _store.__dict__.setdefault("texts", {})
+_fresh: dict[bytes, str] = {}
 
 
 def _walk(items: list[Any], section: str) -> None:
@@ -42,6 +48,19 @@ def on_nav(nav: Navigation, config: Any, files: Any) -> Navigation:
     return nav
 
 
+def _page_text(entry: Entry, site_url: str, md_paths: dict[str, str]) -> str:
+    """page_markdown, remembered across the rebuilds of one `mkdocs serve` (keyed by everything it reads:
+    the page's text, from which the model derives its blocks and links, and where every page lives)."""
+    page = entry.page
+    key = hashlib.sha256(repr((page.rel, page.text, entry.section, entry.html_path, site_url,
+                               sorted(md_paths.items()))).encode("utf-8", "surrogatepass")).digest()
+    text = _memo.get(key)
+    if text is None:
+        text = page_markdown(entry, site_url, md_paths)
+    _fresh[key] = text
+    return text
+
+
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -50,6 +69,7 @@ def _write(path: Path, text: str) -> None:
 
 
 def on_post_build(config: Any) -> None:
+    _fresh.clear()
     site_url = config["site_url"] or "/"
     site_url = site_url if site_url.endswith("/") else site_url + "/"
     entries: list[Entry] = []
@@ -66,10 +86,13 @@ def on_post_build(config: Any) -> None:
     extra = (config.get("extra") or {}).get("llms_txt") or {}
     site_dir = Path(config["site_dir"])
     md_paths = {e.page.rel: e.md_path for e in entries}
+    texts = {e.page.rel: _page_text(e, site_url, md_paths) for e in entries}
     for entry in entries:
-        _write(site_dir / entry.md_path, page_markdown(entry, site_url, md_paths))
+        _write(site_dir / entry.md_path, texts[entry.page.rel])
     summary = config["site_description"] or ""
     _write(site_dir / "llms.txt", llms_index(entries, site_name=config["site_name"], summary=summary,
                                              details=str(extra.get("details", "")), site_url=site_url))
     _write(site_dir / "llms-full.txt", llms_full(entries, site_name=config["site_name"], summary=summary,
-                                                 site_url=site_url))
+                                                 site_url=site_url, texts=texts))
+    _memo.clear()
+    _memo.update(_fresh)

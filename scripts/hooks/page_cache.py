@@ -10,7 +10,8 @@ functions of inputs this hook can name, so both are memoised:
 - a search entry list is keyed by the page's final HTML, URL, title, table of contents, front matter and the
   search plugin's options.
 
-A page that includes other files (pymdownx.snippets, ``--8<--``) is always rendered afresh.
+A page that includes other files (pymdownx.snippets, ``--8<--``) is always rendered afresh. Compiled theme
+templates are kept too, with Jinja's own bytecode cache (keyed by each template's source).
 
 Messages logged while a page rendered (a broken link, say) are stored with it and logged again on every hit,
 so ``--strict`` fails the same way from the cache. The cache is one pickle in ``.cache/`` (outside docs/, so
@@ -36,6 +37,7 @@ from typing import Any
 from mkdocs.structure.pages import Page
 
 CACHE_FILE = Path(".cache/pages.pickle")
+JINJA_CACHE = Path(".cache/jinja")
 FORMAT = 1  # bump when the stored shape changes
 SNIPPET_MARK = "--8<--"  # pymdownx.snippets: such a page includes other files, so it is never cached
 _PACKAGES = ("mkdocs", "markdown", "pymdown-extensions", "pygments", "mkdocs-material")
@@ -234,6 +236,15 @@ _ORIGINAL_RENDER, _ORIGINAL_SEARCH = _install()
 # The wrappers call whichever copy of this module is current, so a re-imported hook takes effect.
 _state.render = _cached_render
 _state.search = _cached_search_entry
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    """Compiled templates go to .cache/jinja (Jinja keys them by template source and its own version)."""
+    import jinja2
+
+    JINJA_CACHE.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(JINJA_CACHE))
+    return env
 
 
 def on_pre_build(config: Any) -> None:
