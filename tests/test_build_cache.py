@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -91,3 +92,33 @@ def test_a_cached_page_with_broken_links_still_fails_the_strict_build(tmp_path):
     for message in ("contains a link 'index.md#no-such-heading', but the doc 'index.md' does not contain an anchor",
                     "contains a link 'missing.md', but the target is not found among documentation files"):
         assert message in first[2] and message in second[2]
+
+
+def _load_hook():
+    spec = importlib.util.spec_from_file_location("page_cache_under_test", ROOT / "scripts" / "hooks" / "page_cache.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _sections(html: str) -> list[tuple[str, str | None, str, str]]:
+    from material.plugins.search.plugin import Parser
+
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    return [(repr(s.el), s.id, "".join(s.title), "".join(s.text)) for s in parser.data]
+
+
+def test_the_search_parser_reads_the_same_sections_without_the_code_spans(built_site):
+    """The hook hands Material's search parser each page without the Pygments spans inside <pre>."""
+    _, out = built_site
+    without_code_spans = _load_hook().without_code_spans
+    pages = sorted(out.rglob("index.html"))
+    assert len(pages) >= 32
+    for page in pages:
+        html = page.read_text()
+        lighter = without_code_spans(html)
+        assert lighter.count("<span") < html.count("<span") or "<pre" not in html, page
+        assert _sections(lighter) == _sections(html), page

@@ -10,7 +10,8 @@ functions of inputs this hook can name, so both are memoised:
 - a search entry list is keyed by the page's final HTML, URL, title, table of contents, front matter and the
   search plugin's options.
 
-A page that includes other files (pymdownx.snippets, ``--8<--``) is always rendered afresh. Compiled theme
+A page that includes other files (pymdownx.snippets, ``--8<--``) is always rendered afresh. A page's HTML
+goes to the search parser without the Pygments spans inside ``<pre>`` (the same index, half the tags). Compiled theme
 templates are kept too, with Jinja's own bytecode cache (keyed by each template's source).
 
 Messages logged while a page rendered (a broken link, say) are stored with it and logged again on every hit,
@@ -192,6 +193,16 @@ def _cached_render(self: Page, config: Any, files: Any) -> None:
     _state.misses += 1
 
 
+_PRE_RE = re.compile(r"<pre\b[^>]*>.*?</pre>", re.DOTALL)
+_SPAN_RE = re.compile(r"</?span\b[^>]*>")
+
+
+def without_code_spans(html: str) -> str:
+    """The HTML with the span tags inside <pre> removed: Pygments wraps every token in one, and Material's
+    search parser keeps the text of a <pre> verbatim, so the index it builds is the same with half the tags."""
+    return _PRE_RE.sub(lambda m: _SPAN_RE.sub("", m.group(0)), html)
+
+
 def _toc_rows(items: Any) -> list[Any]:
     return [(i.id, i.url, i.title, i.level, _toc_rows(i.children)) for i in items]
 
@@ -207,7 +218,12 @@ def _cached_search_entry(self: Any, page: Any) -> None:
         _state.used.add(key)
         return
     before = len(self.entries)
-    _ORIGINAL_SEARCH(self, page)
+    content = page.content
+    page.content = without_code_spans(content)
+    try:
+        _ORIGINAL_SEARCH(self, page)
+    finally:
+        page.content = content
     _state.entries[key] = copy.deepcopy(self.entries[before:])
     _state.used.add(key)
     _state.added += 1
@@ -232,10 +248,17 @@ def _install() -> tuple[Any, Any]:
     return render, search
 
 
-_ORIGINAL_RENDER, _ORIGINAL_SEARCH = _install()
-# The wrappers call whichever copy of this module is current, so a re-imported hook takes effect.
-_state.render = _cached_render
-_state.search = _cached_search_entry
+_ORIGINAL_RENDER: Any = None
+_ORIGINAL_SEARCH: Any = None
+
+
+def on_config(config: Any) -> None:
+    """Install the wrappers (once per process); they call whichever copy of this module loaded last, so a hook
+    re-imported by `mkdocs serve` takes effect."""
+    global _ORIGINAL_RENDER, _ORIGINAL_SEARCH
+    _ORIGINAL_RENDER, _ORIGINAL_SEARCH = _install()
+    _state.render = _cached_render
+    _state.search = _cached_search_entry
 
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
