@@ -112,3 +112,17 @@ def test_generated_tables_are_up_to_date(run_cli):
 def test_site_makes_no_third_party_font_request():
     config = load_config(ROOT / "mkdocs.yml")
     assert config["theme"]["font"] is False
+
+
+def test_every_http_block_is_highlighted_without_lexer_errors():
+    """Pygments' HTTP lexer needs the request line's version; without it every line of the block is an error."""
+    from pygments.lexers import HttpLexer
+    from pygments.token import Error
+
+    blocks = [(page.rel, block) for page in load_docs(ROOT / "docs").pages for block in page.blocks
+              if block.language == "http"]
+    assert len(blocks) > 100
+    lexer = HttpLexer()
+    with_errors = [f"{rel}:{block.line}" for rel, block in blocks
+                   if any(token in Error for token, _ in lexer.get_tokens(block.code))]
+    assert with_errors == []
