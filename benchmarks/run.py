@@ -415,8 +415,15 @@ def _site_before(ref: str = BEFORE_REF) -> Path:
         text = subprocess.run(["git", "show", f"{ref}:{rel}"], cwd=ROOT, capture_output=True, text=True,
                               check=True).stdout
         (snap / rel).write_text(text)
+    # That config named the mkdocs-llmstxt plugin, no longer installed; it wrote llms files, not the pages.
+    write_config(snap / "mkdocs.yml", snap / "mkdocs.yml", _without_llmstxt_plugin)
     timed([PY, "-m", "mkdocs", "build"], snap)
     return snap / "site"
+
+
+def _without_llmstxt_plugin(config: dict) -> None:
+    config["plugins"] = [p for p in config.get("plugins", [])
+                         if p != "llmstxt" and not (isinstance(p, dict) and "llmstxt" in p)]
 
 
 def bench_lighthouse(runs: int, before: bool = False) -> dict:
