@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from scripts.directives import DIRECTIVE_RE
+from scripts.directives import DIRECTIVE_RE, parse_directive
 from scripts.docmodel import Page
 from scripts.markers import MARKER_RE
 
@@ -56,19 +56,18 @@ def _absolute(target: str, page: Page, site_url: str, md_paths: dict[str, str]) 
     return f"{site_url}{resolved}{sep}{fragment}"  # images and other files are copied to the site as they are
 
 
-def _directive_text(line: str) -> str | None:
+def _directive_text(line: str, path: str, number: int) -> str | None:
     """What replaces a comment line of ours: a skip reason becomes a sentence; other directives and the bounds
     of generated regions go; any other line is kept (None)."""
     stripped = line.strip()
     if MARKER_RE.match(stripped):
         return ""  # the bounds of a generated region
-    match = DIRECTIVE_RE.match(stripped)
-    if not match:
+    if not DIRECTIVE_RE.match(stripped):
         return None
-    indent = line[: len(line) - len(line.lstrip())]
-    reason = re.search(r'reason="([^"]*)"', stripped)
-    if match.group("body").split()[:1] == ["skip"] and reason:
-        return f"{indent}*Not verified: {reason.group(1)}*\n\n"
+    directive = parse_directive(stripped, path, number)
+    if directive.action == "skip":
+        indent = line[: len(line) - len(line.lstrip())]
+        return f"{indent}*Not verified: {directive.reason}*\n\n"
     return ""
 
 
@@ -120,7 +119,7 @@ def page_markdown(entry: Entry, site_url: str, md_paths: dict[str, str]) -> str:
     flat = flatten_containers(lines[body_start:], in_code, body_start + 1)
     for number, line in enumerate(flat, start=body_start + 1):
         if number not in in_code:
-            replaced = _directive_text(line)
+            replaced = _directive_text(line, page.rel, number)
             if replaced is not None:
                 out.append(replaced)
                 continue

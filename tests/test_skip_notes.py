@@ -15,7 +15,7 @@ _spec.loader.exec_module(skip_notes)
 def test_a_skip_directive_becomes_a_visible_note_and_other_directives_stay_comments():
     html = ('<!-- verify: skip reason="needs <a> live workspace" -->\n<div class="highlight">code</div>\n'
             "<!-- verify: run -->\n<div>run</div>\n<!-- an ordinary comment -->")
-    assert skip_notes.on_page_content(html, None, None, None) == (
+    assert skip_notes.skip_notes(html, "page.md") == (
         '<p class="c7-unverified"><strong>Not verified:</strong> needs &lt;a&gt; live workspace</p>\n'
         '<div class="highlight">code</div>\n'
         "<!-- verify: run -->\n<div>run</div>\n<!-- an ordinary comment -->"

@@ -86,7 +86,10 @@ def on_post_build(config: Any) -> None:
     extra = (config.get("extra") or {}).get("llms_txt") or {}
     site_dir = Path(config["site_dir"])
     md_paths = {e.page.rel: e.md_path for e in entries}
-    texts = {e.page.rel: _page_text(e, site_url, md_paths) for e in entries}
+    try:
+        texts = {e.page.rel: _page_text(e, site_url, md_paths) for e in entries}
+    except DocError as exc:
+        raise PluginError(str(exc)) from None
     for entry in entries:
         _write(site_dir / entry.md_path, texts[entry.page.rel])
     summary = config["site_description"] or ""

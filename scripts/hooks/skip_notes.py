@@ -1,33 +1,45 @@
 """MkDocs hook: show readers why a code block was not verified.
 
 A ``<!-- verify: skip reason="..." -->`` directive is an HTML comment, so the rendered page would hide it. This
-hook turns each one into a visible note above its block, with the same reason the verification report counts.
-Other directives (``run``, ``output``) stay comments.
+hook turns each one into a visible note above its block, with the reason read by the same directive parser
+the verifier uses (scripts/directives.py). Other directives (``run``, ``output``) stay comments.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import shlex
+import sys
+from pathlib import Path
 from typing import Any
 
-SKIP_RE = re.compile(r"<!--\s*verify:\s*skip\b(?P<body>.*?)-->", re.DOTALL)
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from scripts.directives import parse_directive  # noqa: E402
+from scripts.errors import DocError  # noqa: E402
+
+DIRECTIVE_COMMENT_RE = re.compile(r"<!--\s*verify:.*?-->", re.DOTALL)
 
 
-def _reason(body: str) -> str:
-    try:
-        words = shlex.split(body)
-    except ValueError:
-        return ""
-    return next((w.partition("=")[2] for w in words if w.startswith("reason=")), "")
+def skip_notes(content: str, source: str) -> str:
+    """``content`` with every skip directive replaced by a visible note; ``source`` names the page in errors."""
 
+    def replace(match: re.Match[str]) -> str:
+        directive = parse_directive(match.group(0), source, content.count("\n", 0, match.start()) + 1)
+        if directive.action != "skip":
+            return match.group(0)
+        return ('<p class="c7-unverified"><strong>Not verified:</strong> '
+                f"{html.escape(directive.reason, quote=False)}</p>")
 
-def skip_note(match: re.Match[str]) -> str:
-    reason = _reason(match.group("body"))
-    return ('<p class="c7-unverified"><strong>Not verified:</strong> '
-            f"{html.escape(reason, quote=False)}</p>")
+    return DIRECTIVE_COMMENT_RE.sub(replace, content)
 
 
 def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
-    return SKIP_RE.sub(skip_note, content)
+    try:
+        return skip_notes(content, page.file.src_uri)
+    except DocError as exc:
+        raise PluginError(str(exc)) from None
