@@ -3,7 +3,8 @@
 The pages come from the navigation (its order and its top-level sections), their text from the shared
 Markdown model (scripts/docmodel.py), the wording from scripts/llms.py. ``extra.llms_txt.details`` in
 mkdocs.yml is the paragraph under the summary. Files are written atomically; a page the model cannot read
-fails the build with its ``file:line: message``.
+fails the build with its ``file:line: message``. In a clean build the pages are parsed ahead, in the build
+helper process (``helper_warmup``), so the parse is already in the model's disk cache when this hook runs.
 """
 
 from __future__ import annotations
@@ -46,6 +47,18 @@ def on_nav(nav: Navigation, config: Any, files: Any) -> Navigation:
     _nav_pages.clear()
     _walk(nav.items, "")
     return nav
+
+
+def helper_warmup(config: Any, files: Any) -> None:
+    """Run by the build helper process (scripts/hooks/parallel_render.py) after its renders: parse every page
+    in the navigation into the Markdown model's disk cache. Errors are left for on_post_build to report."""
+    for _section, mk_page in _nav_pages:
+        source = mk_page.file.abs_src_path
+        if source is not None:
+            try:
+                parse_page(Path(source), mk_page.file.src_uri)
+            except DocError:
+                pass
 
 
 def _page_text(entry: Entry, site_url: str, md_paths: dict[str, str]) -> str:

@@ -17,7 +17,9 @@ templates are kept too, with Jinja's own bytecode cache (keyed by each template'
 Messages logged while a page rendered (a broken link, say) are stored with it and logged again on every hit,
 so ``--strict`` fails the same way from the cache. The cache is one pickle in ``.cache/`` (outside docs/, so
 ``mkdocs serve`` never sees it change), written atomically after a build that added entries, keeping only the
-entries that build used. In ``mkdocs serve`` it also stays in memory between rebuilds.
+entries that build used. In ``mkdocs serve`` it also stays in memory between rebuilds. A build helper process
+(scripts/hooks/parallel_render.py) renders part of a build's pages into its own copy of the cache and hands
+the new entries back through ``helper_delta`` and ``helper_merge``.
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ if _state is None:
     _state.entries = None  # key -> stored value, loaded from CACHE_FILE on the first build
     _state.used = set()
     _state.added = 0
+    _state.new = set()  # keys this process added during the current build
+    _state.from_helper = set()  # keys a build helper process added during the current build
+    _state.helper = 0  # renders taken from a build helper process
     _state.hits = 0
     _state.misses = 0
     _state.files_sig = (None, "")
@@ -168,7 +173,10 @@ def _cached_render(self: Page, config: Any, files: Any) -> None:
     stored = _state.entries.get(key)
     if stored is not None and _restore_render(self, files, stored):
         _state.used.add(key)
-        _state.hits += 1
+        if key in _state.from_helper:
+            _state.helper += 1
+        else:
+            _state.hits += 1
         return
     recorder = _Recorder()
     loggers = [logging.getLogger("mkdocs"), logging.getLogger()]
@@ -189,6 +197,7 @@ def _cached_render(self: Page, config: Any, files: Any) -> None:
         "log": recorder.records,
     }
     _state.used.add(key)
+    _state.new.add(key)
     _state.added += 1
     _state.misses += 1
 
@@ -226,6 +235,7 @@ def _cached_search_entry(self: Any, page: Any) -> None:
         page.content = content
     _state.entries[key] = copy.deepcopy(self.entries[before:])
     _state.used.add(key)
+    _state.new.add(key)
     _state.added += 1
 
 
@@ -272,11 +282,29 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
 
 def on_pre_build(config: Any) -> None:
     _state.used = set()
-    _state.added = _state.hits = _state.misses = 0
+    _state.new = set()
+    _state.from_helper = set()
+    _state.added = _state.hits = _state.misses = _state.helper = 0
+
+
+def helper_delta() -> dict[str, Any]:
+    """The entries this process added during the current build (sent back by a build helper process)."""
+    _load()
+    return {key: _state.entries[key] for key in _state.new}
+
+
+def helper_merge(delta: dict[str, Any]) -> None:
+    """Take in the entries a build helper process added; its renders count as rendered, not as cache hits."""
+    _load()
+    _state.entries.update(delta)
+    _state.used.update(delta)
+    _state.from_helper.update(delta)
+    _state.added += len(delta)
 
 
 def on_post_build(config: Any) -> None:
+    helper = f" ({_state.helper} in a helper process)" if _state.helper else ""
     logging.getLogger("mkdocs.hooks.page_cache").info(
-        "page cache: %d rendered from cache, %d rendered", _state.hits, _state.misses)
+        "page cache: %d rendered from cache, %d rendered%s", _state.hits, _state.misses + _state.helper, helper)
     if _state.added or len(_state.used) != len(_state.entries or {}):
         _save()

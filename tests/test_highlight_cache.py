@@ -1,0 +1,78 @@
+"""The highlight hook (scripts/hooks/highlight_cache.py) changes how fast code is highlighted, never the HTML."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+MARKDOWN = '''\
+```python
+def greet(name: str) -> str:
+    return f"hello {name}"  # a comment
+```
+
+```sql
+SELECT id, count(*) AS n FROM main.default.events GROUP BY id
+```
+
+```bash
+databricks clusters list --output json
+```
+
+```http
+POST /api/2.2/jobs/run-now HTTP/1.1
+Content-Type: application/json
+
+{"job_id": 123}
+```
+
+```nosuchlanguage
+kept as plain text
+```
+
+```
+no language at all
+```
+
+Inline `#!python print("x")` too.
+'''
+
+# Renders the Markdown with the highlighting pymdownx does in the site, before the hook is installed, after,
+# and once more (the second time from the cache): the three must be the same HTML.
+SCRIPT = f'''
+import importlib.util, json, sys
+import markdown
+
+source = sys.stdin.read()
+def render():
+    return markdown.markdown(source, extensions=["pymdownx.highlight", "pymdownx.superfences",
+                                                 "pymdownx.inlinehilite"],
+                             extension_configs={{"pymdownx.highlight": {{"pygments_lang_class": True}}}})
+before = render()
+spec = importlib.util.spec_from_file_location("hook", {str(ROOT / "scripts" / "hooks" / "highlight_cache.py")!r})
+hook = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(hook)
+hook.on_startup("build", False)
+hook.on_pre_build(None)
+after, again = render(), render()
+shared = (len(hook._stylesheets), sorted(hook._lexer_classes))
+print(json.dumps([before, after, again, len(hook._cache), shared]))
+'''
+
+
+def test_highlighting_through_the_hook_writes_the_same_html(tmp_path: Path):
+    proc = subprocess.run([sys.executable, "-c", SCRIPT], input=MARKDOWN, capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+    before, after, again, cached, (stylesheets, lexers) = json.loads(proc.stdout)
+    assert '<span class="k">def</span>' in before and "language-sql" in before
+    assert after == before
+    assert again == before
+    assert cached == 7  # six blocks and the inline snippet
+    assert stylesheets == 1  # one style, one class prefix: one table, shared by every formatter
+    assert lexers == ["", "bash", "http", "nosuchlanguage", "python", "sql", "text"]
