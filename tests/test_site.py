@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from importlib import metadata
@@ -30,6 +31,17 @@ def test_strict_build_succeeds_with_zero_warnings(built_site):
     proc, _ = built_site
     assert proc.returncode == 0, proc.stderr
     assert "WARNING" not in proc.stderr, proc.stderr
+
+
+def test_announcement_names_every_verified_version_as_readable_text(built_site):
+    _, out = built_site
+    html = (out / "index.html").read_text()
+    bar = re.search(r'<span class="c7-verified">(.*?)</span>', html, re.DOTALL)
+    assert bar is not None
+    text = " ".join(re.sub(r"<[^>]+>", "", bar.group(1)).split())
+    versions = verified_against(load_config(ROOT / "mkdocs.yml"))
+    listed = ", ".join(f"{name} {version}" for name, version in versions.items())
+    assert text.startswith(f"Examples verified against {listed}.")
 
 
 def test_build_writes_llms_txt_and_404(built_site):
