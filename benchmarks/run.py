@@ -73,11 +73,12 @@ def write_config(src: Path, dest: Path, change) -> Path:
     return dest
 
 
-CACHE_HOOKS = ("scripts/hooks/highlight_cache.py", "scripts/hooks/page_cache.py")
+CACHE_HOOKS = ("scripts/hooks/highlight_cache.py", "scripts/hooks/page_cache.py", "scripts/hooks/parallel_render.py")
 
 
 def no_cache_hooks(config: dict) -> None:
-    """Our config without the two caching hooks (llms.txt and the skip notes stay): every build renders all."""
+    """Our config without the two caching hooks and the build helper (the other hooks stay): every build
+    renders every page, in one process."""
     config["hooks"] = [h for h in config.get("hooks", []) if h not in CACHE_HOOKS]
 
 
@@ -115,6 +116,7 @@ def bench_build(runs: int) -> dict:
 
     variants = [  # key, command, folder, prepare, env
         ("mkdocs_clean", mk, snap, drop_cache, ENV),
+        ("mkdocs_clean_serial", mk, snap, drop_cache, dict(ENV, C7_BUILD_HELPER="0")),
         ("mkdocs_warm", mk, snap, None, ENV),
         ("mkdocs_nocache", mk + ["-f", nocache_cfg.name], snap, None, ENV),
         ("bare_material", [PY, "-m", "mkdocs", "build", "-f", bare_cfg.name, "--site-dir", "site-bare"], snap, None, ENV),
@@ -123,8 +125,9 @@ def bench_build(runs: int) -> dict:
         variants += [("zensical_clean", [str(ZENSICAL), "build", "--clean"], zsnap, None, zenv),
                      ("zensical_cached", [str(ZENSICAL), "build"], zsnap, None, zenv)]
     notes = {"mkdocs_clean": "mkdocs build --strict, .cache/ (page, highlight and Markdown-model caches) deleted first",
+             "mkdocs_clean_serial": "as mkdocs_clean, with C7_BUILD_HELPER=0: no helper process, every page rendered in one",
              "mkdocs_warm": "mkdocs build --strict, caches from the run before",
-             "mkdocs_nocache": "mkdocs build --strict without the two cache hooks (generated config)",
+             "mkdocs_nocache": "mkdocs build --strict without the two cache hooks and the build helper (generated config)",
              "bare_material": "Material, same pages and extensions, no plugins/hooks/overrides/extra_css, not strict",
              "zensical_clean": "zensical build --clean (its cache cleared)",
              "zensical_cached": "zensical build (its cache from the run before)"}
@@ -145,6 +148,7 @@ def bench_build(runs: int) -> dict:
     med = {k: s.median for k, s in all_series.items()}
     cpu = {k: s.median_cpu for k, s in all_series.items()}
     out["cpu_ratios"] = {"clean_vs_zensical_clean": round(cpu["mkdocs_clean"] / cpu["zensical_clean"], 2),
+                         "clean_serial_vs_zensical_clean": round(cpu["mkdocs_clean_serial"] / cpu["zensical_clean"], 2),
                          "warm_vs_zensical_cached": round(cpu["mkdocs_warm"] / cpu["zensical_cached"], 2),
                          "warm_vs_clean (cache hooks)": round(cpu["mkdocs_warm"] / cpu["mkdocs_clean"], 2),
                          "bare_vs_ours_clean": round(cpu["bare_material"] / cpu["mkdocs_clean"], 2)
@@ -169,6 +173,7 @@ def bench_build(runs: int) -> dict:
             "lazy_search_loader_in_page": "c7LoadSearchIndex" in index,
         }
         out["ratios"]["clean_vs_zensical_clean"] = round(med["mkdocs_clean"] / med["zensical_clean"], 2)
+        out["ratios"]["clean_serial_vs_zensical_clean"] = round(med["mkdocs_clean_serial"] / med["zensical_clean"], 2)
         out["ratios"]["warm_vs_zensical_cached"] = round(med["mkdocs_warm"] / med["zensical_cached"], 2)
         out["targets"] = {"clean <= 1.0x zensical clean": out["ratios"]["clean_vs_zensical_clean"] <= 1.0,
                           "warm <= 1.5x zensical cached": out["ratios"]["warm_vs_zensical_cached"] <= 1.5}

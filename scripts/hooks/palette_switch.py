@@ -14,10 +14,18 @@ longer has the rule, the sheet is left as it is.
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 from typing import Any
 
 import tinycss2
 from mkdocs.structure.files import File, Files
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from scripts.theme_css import derived  # noqa: E402
 
 PALETTE_SHEET = re.compile(r"assets/stylesheets/palette\.[0-9a-f]+\.min\.css")
 SWITCHING = "[data-md-color-switching]"
@@ -47,7 +55,7 @@ def on_files(files: Files, config: Any) -> Files:
     if sheet is None:
         return files
     css = sheet.content_string
-    lighter = without_switching_rule(css)
+    lighter = derived("palette-without-switching", Path(__file__), css, without_switching_rule)
     if lighter != css:
         files.remove(sheet)
         files.append(File.generated(config, sheet.src_uri, content=lighter))

@@ -9,18 +9,27 @@ table ``class="c7-table"``, so the script leaves it alone.
 Material styles tables through the same ``table:not([class])`` selector, so a marked table would lose its
 style. The hook therefore reads every rule of the installed theme's main style sheet that names
 ``table:not([class])`` (with its ``@media`` condition), renames the selector to ``table.c7-table`` (the same
-specificity) and appends the copies to the site's first ``extra_css`` sheet. Nothing is copied by hand, so a
+specificity) and appends the copies to the site's first ``extra_css`` sheet (the result is kept between
+builds by scripts/theme_css.py). Nothing is copied by hand, so a
 new Material version brings its own rules; the build fails if the theme has no such rule any more.
 """
 
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 from typing import Any
 
 import tinycss2
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from scripts.theme_css import derived  # noqa: E402
 
 THEME_SELECTOR = "table:not([class])"
 TABLE_CLASS = "c7-table"
@@ -68,7 +77,7 @@ def on_files(files: Files, config: Any) -> Files:
     if target is None or sheet is None or sheet.abs_src_path is None:
         raise PluginError("wrapped_tables: needs an extra_css sheet and Material's main style sheet")
     with open(sheet.abs_src_path, encoding="utf-8") as fh:
-        rules = table_rules(fh.read())
+        rules = derived("table-rules", Path(__file__), fh.read(), table_rules)
     if not rules:
         raise PluginError(f"wrapped_tables: {sheet.src_uri} has no rule for {THEME_SELECTOR}; "
                           "the hook's premise no longer holds")
