@@ -69,9 +69,12 @@ def test_a_clean_build_with_the_helper_writes_the_same_site_and_caches(tmp_path)
     assert 0 < _in_helper(with_helper) < PAGES
     assert _in_helper(without) == 0
     assert _tree(helped / "site") == _tree(alone / "site")
-    # The helper's renders and highlights went into the caches: the next build renders nothing.
-    rebuild = _build(helped, "again", helper=False)
+    assert "build helper: " in with_helper.stderr and "build helper: " not in without.stderr
+    # The helper's renders and highlights went into the caches: the next build renders nothing, and with the
+    # cache warm it starts no helper.
+    rebuild = _build(helped, "again", helper=True)
     assert f"page cache: {PAGES} rendered from cache, 0 rendered" in rebuild.stderr
+    assert "build helper: " not in rebuild.stderr
     assert _tree(helped / "again") == _tree(helped / "site")
 
 

@@ -287,6 +287,14 @@ def on_pre_build(config: Any) -> None:
     _state.added = _state.hits = _state.misses = _state.helper = 0
 
 
+def helper_wanted(pages: int) -> bool:
+    """Whether a build helper process would pay off: not when the cache already holds renders for at least half
+    as many pages as the build has (a warm build renders few pages, and forking costs more than it saves)."""
+    _load()
+    renders = sum(1 for value in _state.entries.values() if isinstance(value, dict) and "content" in value)
+    return renders < pages / 2
+
+
 def helper_delta() -> dict[str, Any]:
     """The entries this process added during the current build (sent back by a build helper process)."""
     _load()

@@ -12,7 +12,8 @@ parses every page into the Markdown model's disk cache) and exits; ``on_post_bui
 
 The helper is forked only where that is safe and worth it: a platform with ``os.fork``, no other thread
 running (so not during the rebuilds of ``mkdocs serve``, whose server threads are up), at least ``MIN_PAGES``
-pages, and the environment variable ``C7_BUILD_HELPER`` not set to ``0``. Whatever goes wrong in the helper
+pages, no cache hook answering ``helper_wanted(pages)`` with False (the page cache does when it already holds
+renders for half the pages: a warm build), and the environment variable ``C7_BUILD_HELPER`` not set to ``0``. Whatever goes wrong in the helper
 (an exception, a crash, bad data) only means the build renders those pages itself.
 """
 
@@ -88,9 +89,13 @@ def on_nav(nav: Any, config: Any, files: Any) -> Any:
     if os.environ.get(SWITCH) == "0" or not hasattr(os, "fork") or threading.active_count() > 1:
         return nav
     pages = list(files.documentation_pages())
-    if len(pages) < MIN_PAGES or not _cache_hooks(config):
+    hooks = _cache_hooks(config)
+    if len(pages) < MIN_PAGES or not hooks:
+        return nav
+    if not all(getattr(module, "helper_wanted", lambda _n: True)(len(pages)) for _name, module in hooks):
         return nav
     tail = _tail(pages)
+    log.info("build helper: %d of %d pages rendered in a second process", len(tail), len(pages))
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the helper
