@@ -87,3 +87,33 @@ def test_a_broken_link_on_a_page_the_helper_rendered_fails_the_build_once(tmp_pa
     assert proc.returncode == 1
     message = "contains a link 'missing.md', but the target is not found among documentation files"
     assert proc.stderr.count(message) == 1, proc.stderr
+
+
+def _hook_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("parallel_render_under_test",
+                                                  ROOT / "scripts" / "hooks" / "parallel_render.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_helper_that_sends_garbage_leaves_the_pages_to_the_build():
+    hook = _hook_module()
+    merged: list[object] = []
+
+    class CacheHook:
+        helper_delta = staticmethod(lambda: {})
+        helper_merge = staticmethod(merged.append)
+
+    for payload in (b"", b"not a pickle", b"\x80\x05K"):
+        read_fd, write_fd = os.pipe()
+        os.write(write_fd, payload)
+        os.close(write_fd)
+        hook._job.update(pid=-1, fd=read_fd, pages={"page.md"}, merged=False)
+        hook._merge({"hooks": {"cache": CacheHook}})
+        assert hook._job["merged"] is True
+        hook._job.clear()
+    assert merged == []

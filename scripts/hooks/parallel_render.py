@@ -95,9 +95,14 @@ def on_nav(nav: Any, config: Any, files: Any) -> Any:
     if not all(getattr(module, "helper_wanted", lambda _n: True)(len(pages)) for _name, module in hooks):
         return nav
     tail = _tail(pages)
-    log.info("build helper: %d of %d pages rendered in a second process", len(tail), len(pages))
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError as exc:  # no process to spare: the build renders every page itself
+        os.close(read_fd)
+        os.close(write_fd)
+        log.debug("build helper not started: %s", exc)
+        return nav
     if pid == 0:  # the helper
         code = 1
         try:
@@ -108,6 +113,7 @@ def on_nav(nav: Any, config: Any, files: Any) -> Any:
             os._exit(code)
     os.close(write_fd)
     _job.update(pid=pid, fd=read_fd, pages={f.src_uri for f in tail}, merged=False)
+    log.info("build helper: %d of %d pages rendered in a second process", len(tail), len(pages))
     return nav
 
 
