@@ -18,7 +18,8 @@ from pathlib import Path
 
 CACHE_DIR = Path(".cache/theme-css")
 # Kept in sys.modules: `mkdocs serve` imports the hooks, and with them this module's callers, on every rebuild.
-_memo: dict[str, str] = sys.modules.setdefault("_c7_theme_css", types.ModuleType("_c7_theme_css")).__dict__.setdefault("memo", {})
+_store = sys.modules.setdefault("_c7_theme_css", types.ModuleType("_c7_theme_css"))
+_memo: dict[str, str] = _store.__dict__.setdefault("memo", {})
 
 
 def derived(name: str, defined_in: Path, css: str, transform: Callable[[str], str]) -> str:

@@ -33,7 +33,8 @@ def test_two_tables_each_get_their_own_wrapper():
 
 
 def test_tables_with_attributes_or_tables_inside_are_left_to_the_theme():
-    html = '<table class="highlighttable"><tr><td>x</td></tr></table><table><tr><td><table><tr><td>in</td></tr></table></td></tr></table>'
+    html = ('<table class="highlighttable"><tr><td>x</td></tr></table>'
+            '<table><tr><td><table><tr><td>in</td></tr></table></td></tr></table>')
     assert wrapped_tables.wrap_tables(html) == (
         '<table class="highlighttable"><tr><td>x</td></tr></table><table><tr><td>'
         f'{WRAP}<tr><td>in</td></tr></table></div></div></td></tr></table>')

@@ -13,8 +13,9 @@ parses every page into the Markdown model's disk cache) and exits; ``on_post_bui
 The helper is forked only where that is safe and worth it: a platform with ``os.fork``, no other thread
 running (so not during the rebuilds of ``mkdocs serve``, whose server threads are up), at least ``MIN_PAGES``
 pages, no cache hook answering ``helper_wanted(pages)`` with False (the page cache does when it already holds
-renders for half the pages: a warm build), and the environment variable ``C7_BUILD_HELPER`` not set to ``0``. Whatever goes wrong in the helper
-(an exception, a crash, bad data) only means the build renders those pages itself.
+renders for half the pages: a warm build), and the environment variable ``C7_BUILD_HELPER`` not set to ``0``.
+Whatever goes wrong (no process to fork, an exception or a crash in the helper, data that does not unpickle)
+only means the build renders those pages itself.
 """
 
 from __future__ import annotations
