@@ -1,5 +1,7 @@
 """Style-sheet transforms the build hooks derive from the installed theme, remembered across builds.
 
+``theme_sheet`` finds one of the theme's hashed style sheets among a build's files.
+
 Parsing Material's main style sheet with tinycss2 takes about a tenth of a second, a seventh of a warm build,
 and the result depends on nothing but the sheet's text. ``derived`` keeps each result in memory (across the
 rebuilds of ``mkdocs serve``) and in ``.cache/theme-css/``, keyed by the transform's name, a hash of the file
@@ -11,15 +13,23 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 import types
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 CACHE_DIR = Path(".cache/theme-css")
 # Kept in sys.modules: `mkdocs serve` imports the hooks, and with them this module's callers, on every rebuild.
 _store = sys.modules.setdefault("_c7_theme_css", types.ModuleType("_c7_theme_css"))
 _memo: dict[str, str] = _store.__dict__.setdefault("memo", {})
+
+
+def theme_sheet(files: Any, name: str) -> Any:
+    """The theme's ``assets/stylesheets/<name>.<hash>.min.css`` among a build's files, or None."""
+    pattern = re.compile(rf"assets/stylesheets/{re.escape(name)}\.[0-9a-f]+\.min\.css")
+    return next((f for f in files if pattern.fullmatch(f.src_uri)), None)
 
 
 def derived(name: str, defined_in: Path, css: str, transform: Callable[[str], str]) -> str:

@@ -13,7 +13,6 @@ longer has the rule, the sheet is left as it is.
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,9 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts.theme_css import derived  # noqa: E402
+from scripts.theme_css import derived, theme_sheet  # noqa: E402
 
-PALETTE_SHEET = re.compile(r"assets/stylesheets/palette\.[0-9a-f]+\.min\.css")
 SWITCHING = "[data-md-color-switching]"
 GROUPING = ("media", "supports", "container", "layer")  # at-rules that hold rules
 
@@ -51,7 +49,7 @@ def without_switching_rule(css: str) -> str:
 
 
 def on_files(files: Files, config: Any) -> Files:
-    sheet = next((f for f in files if PALETTE_SHEET.fullmatch(f.src_uri)), None)
+    sheet = theme_sheet(files, "palette")
     if sheet is None:
         return files
     css = sheet.content_string

@@ -29,13 +29,12 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts.theme_css import derived  # noqa: E402
+from scripts.theme_css import derived, theme_sheet  # noqa: E402
 
 THEME_SELECTOR = "table:not([class])"
 TABLE_CLASS = "c7-table"
 OPEN = f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="{TABLE_CLASS}">'
 CLOSE = "</table></div></div>"
-MAIN_SHEET = re.compile(r"assets/stylesheets/main\.[0-9a-f]+\.min\.css")
 # A Markdown table as Python-Markdown writes it: a bare <table> with no table inside it.
 _TABLE = re.compile(r"<table>((?:(?!<table\b).)*?)</table>", re.DOTALL)
 
@@ -73,7 +72,7 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
 def on_files(files: Files, config: Any) -> Files:
     extra = (config["extra_css"] or [None])[0]
     target = files.get_file_from_path(extra) if extra else None
-    sheet = next((f for f in files if MAIN_SHEET.fullmatch(f.src_uri)), None)
+    sheet = theme_sheet(files, "main")
     if target is None or sheet is None or sheet.abs_src_path is None:
         raise PluginError("wrapped_tables: needs an extra_css sheet and Material's main style sheet")
     with open(sheet.abs_src_path, encoding="utf-8") as fh:
