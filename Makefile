@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+SITE_STAMP := $(VENV)/.site-installed
 STAMP := $(VENV)/.installed
 # Material 9.8 prints an end-of-life notice at every build; this documented setting silences it
 # (see CONTRIBUTING.md, "Moving to Zensical").
@@ -14,19 +15,24 @@ export PYTHONDONTWRITEBYTECODE := 1
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml scripts/fetch_dbconnect.py
+# What the site needs (build, serve, the Pages deploy), then everything a contributor runs on top of it.
+$(SITE_STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[verify,browser]"
+	$(PY) -m pip install --quiet -e .
+	touch $(SITE_STAMP)
+
+$(STAMP): $(SITE_STAMP) scripts/fetch_dbconnect.py
+	$(PY) -m pip install --quiet -e ".[dev]"
 	$(PY) -m scripts.fetch_dbconnect
 	touch $(STAMP)
 
-venv: $(STAMP) ## Create or update .venv with the pinned packages
+venv: $(STAMP) ## Create or update .venv with every pinned package (`make build` and `make serve` need only the site's)
 
-serve: $(STAMP) ## Preview the site at http://127.0.0.1:8000 with live reload
+serve: $(SITE_STAMP) ## Preview the site at http://127.0.0.1:8000 with live reload
 	$(PY) -m scripts.serve --dev-addr 127.0.0.1:8000
 
-build: $(STAMP) ## Build the site into site/ (strict: any warning fails)
+build: $(SITE_STAMP) ## Build the site into site/ (strict: any warning fails)
 	$(PY) -m mkdocs build --strict --quiet
 
 links: $(STAMP) ## Check every relative link, anchor, image and nav entry

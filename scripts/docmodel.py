@@ -11,9 +11,8 @@ verify directive that is malformed or not followed by a code block.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
-import os
-import pickle
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,6 +26,7 @@ from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from scripts.cache import Cache, files_digest
 from scripts.directives import Directive, is_directive_comment, parse_directive
 from scripts.errors import DocError
 
@@ -268,44 +268,38 @@ def _locate(lines: list[str], start: int, end: int, needle: str) -> int:
     return start + 1
 
 
-CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "docmodel"
-
-
 @lru_cache(maxsize=1)
 def _model_fingerprint() -> str:
     """Changes whenever the model's own code does, so a cached page is never read by a different model."""
     here = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for name in ("docmodel.py", "directives.py", "errors.py"):
-        digest.update((here / name).read_bytes())
-    return digest.hexdigest()[:16]
+    return files_digest(here / name for name in ("docmodel.py", "directives.py", "errors.py"))
+
+
+@lru_cache(maxsize=1)
+def _page_cache() -> Cache:
+    """The ``docmodel`` cache: one entry per file, written when the process exits (only files that still exist
+    are kept, so a deleted page or a test's fixture leaves no trace)."""
+    cache = Cache("docmodel", (_model_fingerprint(),))
+    atexit.register(lambda: cache.save(keep=lambda key: Path(key[0]).exists()) if cache.added else None)
+    return cache
 
 
 def parse_page(path: Path, rel: str | None = None) -> Page:
     """Parse one Markdown file into a Page. Raises DocError on bad input.
 
-    Parsed pages are cached in ``.cache/docmodel/`` keyed by the file's bytes, its path and the model's
-    code, so an unchanged page is not parsed again by the next script (bad input is never cached).
+    Parsed pages are cached (scripts/cache.py, ``docmodel``) keyed by the file's path and bytes, its name in
+    the docs and the model's code, so an unchanged page is not parsed again by the next script (bad input is
+    never cached).
     """
     text = read_text(path)
-    key = hashlib.sha256(f"{_model_fingerprint()}|{path}|{rel}|".encode() + text.encode("utf-8")).hexdigest()
-    cached = CACHE_DIR / f"{key}.pickle"
-    try:
-        with cached.open("rb") as fh:
-            page = pickle.load(fh)  # noqa: S301 - our own cache, keyed by content
-        if isinstance(page, Page):
-            return page
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
-        pass
+    key = (str(path.resolve()), rel)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    cache = _page_cache()
+    stored = cache.get(key)
+    if stored is not None and stored[0] == digest and stored[1].path == path:
+        return stored[1]
     page = _parse_text(path, rel, text)
-    try:
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(page, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cached)
-    except OSError:
-        pass  # a read-only checkout still works, only slower
+    cache.put(key, (digest, page))
     return page
 
 

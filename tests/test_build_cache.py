@@ -122,3 +122,16 @@ def test_the_search_parser_reads_the_same_sections_without_the_code_spans(built_
         lighter = without_code_spans(html)
         assert lighter.count("<span") < html.count("<span") or "<pre" not in html, page
         assert _sections(lighter) == _sections(html), page
+
+
+def test_a_cache_that_cannot_be_written_warns_and_the_strict_build_goes_on(tmp_path):
+    site = _site(tmp_path)
+    (tmp_path / "not-a-folder").write_text("")
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(site), "NO_MKDOCS_2_WARNING": "1",
+           "C7_CACHE_DIR": str(tmp_path / "not-a-folder" / "cache")}
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", "out"],
+                          cwd=site, capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert f"warning: cache {tmp_path / 'not-a-folder' / 'cache' / 'pages.pickle'} not written" in proc.stderr
+    assert (site / "out" / "guide" / "index.html").is_file()
+

@@ -61,7 +61,7 @@ hook.on_startup("build", False)
 hook.on_pre_build(None)
 after, again = render(), render()
 shared = (len(hook._stylesheets), sorted(hook._lexer_classes))
-print(json.dumps([before, after, again, len(hook._cache), shared]))
+print(json.dumps([before, after, again, len(hook._cache.entries), shared]))
 '''
 
 
@@ -76,3 +76,47 @@ def test_highlighting_through_the_hook_writes_the_same_html(tmp_path: Path):
     assert cached == 7  # six blocks and the inline snippet
     assert stylesheets == 1  # one style, one class prefix: one table, shared by every formatter
     assert lexers == ["", "bash", "http", "nosuchlanguage", "python", "sql", "text"]
+
+
+# Highlights into the cache, then rewrites the cache file as another Pygments release would have left it: every
+# stored HTML replaced by a marker, under the header given on the command line.
+POISON = """
+import pickle, sys
+from pathlib import Path
+from scripts.cache import Cache
+from scripts.hooks import highlight_cache as hook
+import markdown
+
+hook.on_startup("build", False)
+hook.on_pre_build(None)
+markdown.markdown("```python\\nx = 1\\n```", extensions=["pymdownx.highlight", "pymdownx.superfences"])
+hook.on_post_build(None)
+cache = Cache("highlight", hook.VERSIONS)
+versions = tuple(sys.argv[1:]) or hook.VERSIONS
+data = {"format": 1, "versions": versions, "entries": {k: "<p>STALE</p>" for k in cache.entries}}
+cache.path.write_bytes(pickle.dumps(data))
+"""
+RENDER = """
+from scripts.hooks import highlight_cache as hook
+import markdown
+
+hook.on_startup("build", False)
+hook.on_pre_build(None)
+print(markdown.markdown("```python\\nx = 1\\n```", extensions=["pymdownx.highlight", "pymdownx.superfences"]))
+"""
+
+
+def _highlighted_after(tmp_path: Path, *stored_versions: str) -> str:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "C7_CACHE_DIR": str(tmp_path / "cache")}
+    poison = subprocess.run([sys.executable, "-c", POISON, *stored_versions], capture_output=True, text=True,
+                            env=env, timeout=120)
+    assert poison.returncode == 0, poison.stderr
+    render = subprocess.run([sys.executable, "-c", RENDER], capture_output=True, text=True, env=env, timeout=120)
+    assert render.returncode == 0, render.stderr
+    return render.stdout
+
+
+def test_html_stored_under_another_pygments_release_is_never_served(tmp_path: Path):
+    assert "STALE" in _highlighted_after(tmp_path / "same")  # same versions: the stored HTML is served
+    fresh = _highlighted_after(tmp_path / "upgraded", "pygments==2.0.0", "pymdown-extensions==9.0", "markdown==3.0")
+    assert "STALE" not in fresh and '<span class="n">x</span>' in fresh

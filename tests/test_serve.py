@@ -38,17 +38,19 @@ def _wait_for(url: str, text: str, proc: subprocess.Popen, seconds: float = 60) 
     return False
 
 
-def test_the_preview_server_polls_files_every_tenth_of_a_second():
+def test_the_preview_server_polls_files_at_our_interval_not_mkdocs_half_second():
     server = QuickLiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(ROOT))
-    assert POLLING_INTERVAL == 0.1
-    assert server.observer.timeout == POLLING_INTERVAL
+    assert server.observer.timeout == POLLING_INTERVAL < 0.5
 
 
-def test_a_saved_page_is_served_rebuilt(tmp_path: Path):
+def test_a_saved_page_is_served_rebuilt_and_the_unchanged_one_comes_from_memory(tmp_path: Path):
+    """The cache folder cannot be created (its parent is a file), so nothing reaches the disk: the rebuild's
+    cache hit proves the hooks keep their state in memory between the rebuilds of one server."""
     site = _site(tmp_path)
     port = _free_port()
+    (tmp_path / "not-a-folder").write_text("")
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(site), "NO_MKDOCS_2_WARNING": "1",
-           "PYTHONPATH": str(ROOT)}
+           "PYTHONPATH": str(ROOT), "C7_CACHE_DIR": str(tmp_path / "not-a-folder" / "cache")}
     proc = subprocess.Popen([sys.executable, "-m", "scripts.serve", "--dev-addr", f"127.0.0.1:{port}"],
                             cwd=site, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}/fixture/guide/"
@@ -59,4 +61,7 @@ def test_a_saved_page_is_served_rebuilt(tmp_path: Path):
         assert _wait_for(url, "A sentence added while serving.", proc), "the edit was never served"
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        _, stderr = proc.communicate(timeout=20)
+    assert "page cache: 0 rendered from cache, 2 rendered" in stderr
+    assert "page cache: 1 rendered from cache, 1 rendered" in stderr
+    assert "not written" in stderr

@@ -3,24 +3,20 @@
 Syntax highlighting is most of the build time. pymdownx.highlight calls ``pygments.highlight(src, lexer,
 formatter)``; this hook wraps that one call. The key covers the source, the lexer class and options, and the
 formatter class and options (line spans and anchors included), so a cached result is exactly what Pygments
-would return. The cache lives in ``.cache/highlight.pickle``, outside docs/, so ``mkdocs serve`` never sees it
-change; it is written after a build only when it gained entries, atomically, and keeps only the entries the
-last build used.
+would return. The cache is ``highlight`` of scripts/cache.py (``.cache/highlight.pickle``, outside docs/, so
+``mkdocs serve`` never sees it change), keyed as a whole by the versions of Pygments, pymdown-extensions and
+Markdown and by this file's code: after an upgrade nothing highlighted by the old code is served. It is written
+after a build that gained entries and keeps only the entries that build used.
 
 Two set-up costs pymdownx pays for every block, cache or no cache, are shared too: the lexer class is looked
 up by name once per name (Pygments walks its whole lexer table on each lookup), and an HTML formatter's
 token-to-class table is built once per style and class prefix (Pygments builds it in every formatter's
 constructor). Each formatter still gets its own copy of the table, so the output is what Pygments would write.
-
-A build helper process (scripts/hooks/parallel_render.py) hands back what it highlighted through
-``helper_delta`` and ``helper_merge``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +25,13 @@ from pygments.formatters.html import HtmlFormatter
 from pygments.lexers import find_lexer_class_by_name
 from pygments.util import ClassNotFound
 
-CACHE_FILE = Path(".cache/highlight.pickle")
+from scripts.cache import Cache, files_digest, package_versions
+
+VERSIONS = (*package_versions("pygments", "pymdown-extensions", "markdown"), files_digest([Path(__file__)]))
 
 
 def _unwrapped(function: Any) -> Any:
-    """The function before any wrapping by this hook (`mkdocs serve` imports this file again on each rebuild)."""
+    """The function before any wrapping by this hook (a test may load this file twice in one process)."""
     return getattr(function, "_c7_original", function)
 
 
@@ -42,10 +40,7 @@ _original_lexer_lookup = _unwrapped(pymdownx_highlight.get_lexer_by_name)
 _original_stylesheet = _unwrapped(HtmlFormatter._create_stylesheet)
 _lexer_classes: dict[str, Any] = {}  # alias (lower case) -> lexer class, or None when Pygments has none
 _stylesheets: dict[tuple[Any, str], tuple[dict[Any, str], dict[str, Any]]] = {}
-_cache: dict[str, str] = {}
-_used: set[str] = set()
-_new: set[str] = set()  # keys this process highlighted during the current build
-_added = 0
+_cache = Cache("highlight", VERSIONS)
 
 
 def _key(src: str, lexer: Any, formatter: Any) -> str:
@@ -59,17 +54,13 @@ def _key(src: str, lexer: Any, formatter: Any) -> str:
 
 
 def cached_highlight(src: str, lexer: Any, formatter: Any, outfile: Any = None) -> str:
-    global _added
     if outfile is not None:
         return _original(src, lexer, formatter, outfile)
     key = _key(src, lexer, formatter)
-    _used.add(key)
     hit = _cache.get(key)
     if hit is None:
         hit = _original(src, lexer, formatter)
-        _cache[key] = hit
-        _new.add(key)
-        _added += 1
+        _cache.put(key, hit)
     return hit
 
 
@@ -104,44 +95,22 @@ shared_stylesheet._c7_original = _original_stylesheet  # type: ignore[attr-defin
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    try:
-        with CACHE_FILE.open("rb") as fh:
-            data = pickle.load(fh)  # noqa: S301 - our own cache file, written below
-        if isinstance(data, dict):
-            _cache.update(data)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
-        pass
     pymdownx_highlight.highlight = cached_highlight
     pymdownx_highlight.get_lexer_by_name = lexer_by_name
     HtmlFormatter._create_stylesheet = shared_stylesheet  # type: ignore[method-assign]
 
 
+def on_config(config: Any) -> None:
+    """The cache lives in the project of the mkdocs.yml being built."""
+    global _cache
+    root = Path(config["config_file_path"]).resolve().parent
+    if _cache.root != root:
+        _cache = Cache("highlight", VERSIONS, root)
+
+
 def on_pre_build(config: Any) -> None:
-    global _added
-    _used.clear()
-    _new.clear()
-    _added = 0
-
-
-def helper_delta() -> dict[str, str]:
-    """What this process highlighted during the current build (sent back by a build helper process)."""
-    return {key: _cache[key] for key in _new}
-
-
-def helper_merge(delta: dict[str, str]) -> None:
-    """Take in what a build helper process highlighted, as if highlighted here."""
-    global _added
-    _cache.update(delta)
-    _used.update(delta)
-    _added += len(delta)
+    _cache.start_run()
 
 
 def on_post_build(config: Any) -> None:
-    if not _added:
-        return
-    kept = {k: v for k, v in _cache.items() if k in _used}
-    CACHE_FILE.parent.mkdir(exist_ok=True)
-    tmp = CACHE_FILE.with_suffix(".tmp")
-    with tmp.open("wb") as fh:
-        pickle.dump(kept, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, CACHE_FILE)
+    _cache.save()

@@ -3,16 +3,13 @@
 The pages come from the navigation (its order and its top-level sections), their text from the shared
 Markdown model (scripts/docmodel.py), the wording from scripts/llms.py. ``extra.llms_txt.details`` in
 mkdocs.yml is the paragraph under the summary. Files are written atomically; a page the model cannot read
-fails the build with its ``file:line: message``. In a clean build the pages are parsed ahead, in the build
-helper process (``helper_warmup``), so the parse is already in the model's disk cache when this hook runs.
+fails the build with its ``file:line: message``. Each page's text is remembered across the rebuilds of one
+``mkdocs serve`` (MkDocs imports a hook once per process).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import sys
-import types
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +17,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkPage
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from scripts.docmodel import parse_page  # noqa: E402
-from scripts.errors import DocError  # noqa: E402
-from scripts.llms import Entry, llms_full, llms_index, page_markdown  # noqa: E402
+from scripts.cache import write_atomic
+from scripts.docmodel import parse_page
+from scripts.errors import DocError
+from scripts.llms import Entry, llms_full, llms_index, page_markdown
 
 _nav_pages: list[tuple[str, MkPage]] = []
-# Kept in sys.modules because `mkdocs serve` re-imports this file on every rebuild.
-_store = sys.modules.setdefault("_c7_llms_memo", types.ModuleType("_c7_llms_memo"))
-_memo: dict[bytes, str] = _store.__dict__.setdefault("texts", {})
+_memo: dict[bytes, str] = {}
 _fresh: dict[bytes, str] = {}
 
 
@@ -49,18 +41,6 @@ def on_nav(nav: Navigation, config: Any, files: Any) -> Navigation:
     return nav
 
 
-def helper_warmup(config: Any, files: Any) -> None:
-    """Run by the build helper process (scripts/hooks/parallel_render.py) after its renders: parse every page
-    in the navigation into the Markdown model's disk cache. Errors are left for on_post_build to report."""
-    for _section, mk_page in _nav_pages:
-        source = mk_page.file.abs_src_path
-        if source is not None:
-            try:
-                parse_page(Path(source), mk_page.file.src_uri)
-            except DocError:
-                pass
-
-
 def _page_text(entry: Entry, site_url: str, md_paths: dict[str, str]) -> str:
     """page_markdown, remembered across the rebuilds of one `mkdocs serve` (keyed by everything it reads:
     the page's text, from which the model derives its blocks and links, and where every page lives)."""
@@ -75,10 +55,7 @@ def _page_text(entry: Entry, site_url: str, md_paths: dict[str, str]) -> str:
 
 
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, text)
 
 
 def on_post_build(config: Any) -> None:

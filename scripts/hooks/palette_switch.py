@@ -13,18 +13,13 @@ longer has the rule, the sheet is left as it is.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import tinycss2
 from mkdocs.structure.files import File, Files
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from scripts.theme_css import derived, theme_sheet  # noqa: E402
+from scripts.theme_css import derived, theme_sheet
 
 SWITCHING = "[data-md-color-switching]"
 GROUPING = ("media", "supports", "container", "layer")  # at-rules that hold rules

@@ -9,18 +9,12 @@ from __future__ import annotations
 
 import html
 import re
-import sys
-from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from scripts.directives import parse_directive  # noqa: E402
-from scripts.errors import DocError  # noqa: E402
+from scripts.directives import parse_directive
+from scripts.errors import DocError
 
 DIRECTIVE_COMMENT_RE = re.compile(r"<!--\s*verify:.*?-->", re.DOTALL)
 

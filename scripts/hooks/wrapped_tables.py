@@ -17,7 +17,6 @@ new Material version brings its own rules; the build fails if the theme has no s
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +24,7 @@ import tinycss2
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from scripts.theme_css import derived, theme_sheet  # noqa: E402
+from scripts.theme_css import derived, theme_sheet
 
 THEME_SELECTOR = "table:not([class])"
 TABLE_CLASS = "c7-table"

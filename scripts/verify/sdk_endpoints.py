@@ -10,8 +10,8 @@ into ``body[...]`` and, for values typed as SDK dataclasses, the dataclass field
 recursive types included).
 
 Nothing is imported from the SDK: its files are parsed, so the index is exactly what the installed
-version sends. ``load_endpoints()`` caches the index in-process and as JSON under
-``.cache/sdk-endpoints-<sdk version>-<hash of this module>.json`` in the project root.
+version sends. ``load_endpoints()`` caches the index in-process and in
+the ``sdk-endpoints`` cache of scripts/cache.py, keyed by the SDK version and this module's code.
 
 Placeholders normally stand for one path segment. Some span several, as the SDK sends them:
 parameters passed through ``_escape_multi_segment_path_parameter`` (the Files API's
@@ -33,16 +33,15 @@ with that method and version exists with another method or under another version
 from __future__ import annotations
 
 import ast
-import hashlib
 import importlib.metadata
 import importlib.util
-import json
-import os
 import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from scripts.cache import Cache, files_digest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"})
@@ -607,12 +606,6 @@ def _reachable_types(types: dict[str, dict[str, FieldType]], roots: list[str]) -
 # ---------------------------------------------------------------- cache
 
 
-def _cache_path(version: str) -> Path:
-    """``.cache/sdk-endpoints-<sdk version>-<hash of this module>.json``: any change here rebuilds it."""
-    digest = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:12]
-    return PROJECT_ROOT / ".cache" / f"sdk-endpoints-{version}-{digest}.json"
-
-
 def _to_json(index: EndpointIndex) -> dict[str, object]:
     return {
         "sdk_version": index.sdk_version,
@@ -646,26 +639,21 @@ def _from_json(data: Any) -> EndpointIndex:  # pyright: ignore[reportAny, report
 
 @lru_cache(maxsize=1)
 def load_endpoints(use_disk_cache: bool = True) -> EndpointIndex:
-    """The endpoint index of the installed databricks-sdk (cached in-process and on disk)."""
+    """The endpoint index of the installed databricks-sdk (cached in-process, and on disk as ``sdk-endpoints``
+    of scripts/cache.py, keyed by the SDK version and this module's code)."""
     root, version = sdk_location()
-    cache = _cache_path(version)
-    if use_disk_cache and cache.is_file():
-        try:
-            return _from_json(json.loads(cache.read_text(encoding="utf-8")))
-        except (ValueError, KeyError, TypeError):
-            pass  # a stale or damaged cache is rebuilt below
+    cache = Cache("sdk-endpoints", (version, files_digest([Path(__file__)])))
+    if use_disk_cache:
+        stored = cache.get("index")
+        if stored is not None:
+            try:
+                return _from_json(stored)
+            except (KeyError, TypeError):
+                pass  # a damaged entry is rebuilt below
     index = build_index(root, version)
     if use_disk_cache:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            for stale in cache.parent.glob("sdk-endpoints-*.json"):
-                if stale != cache:
-                    stale.unlink(missing_ok=True)
-            partial = cache.with_suffix(f".{os.getpid()}.tmp")
-            _ = partial.write_text(json.dumps(_to_json(index)), encoding="utf-8")
-            _ = partial.replace(cache)  # atomic: parallel test workers never read half a file
-        except OSError:
-            pass  # a read-only checkout still works, just slower
+        cache.put("index", _to_json(index))
+        _ = cache.save()
     return index
 
 
