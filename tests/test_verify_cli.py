@@ -21,7 +21,7 @@ def run(name: str, tmp_path: Path) -> tuple[list[tuple[str, str]], list[int]]:
     page = parse_page(FIXTURES / name)
     result = check(page.blocks, Context(work_dir=tmp_path))
     found = [(f"{f.path}:{f.line}", f.message) for f in result.findings]
-    assert all(f.check == "cli_check" for f in result.findings)
+    assert all(f.check == "cli" for f in result.findings)
     return found, sorted(line for _, line in result.checked)
 
 

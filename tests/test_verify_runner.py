@@ -38,3 +38,28 @@ def test_report_counts_examples_and_lists_skip_reasons(result: runner.RunResult)
     summary = report.summarise(result)
     assert summary["total"] == {"blocks": 3, "static": 0, "executed": 0, "skipped": 1, "failed": 2}
     assert summary["skips"] == [{"page": "page.md", "line": 30, "reason": "shows a fragment"}]
+
+
+ONLY = FIXTURES / "verify" / "runner" / "only.md"
+
+
+def test_only_runs_the_named_oracle_and_its_findings_carry_that_name(run_cli) -> None:
+    code, out, _ = run_cli("scripts.verify", "--static", "--quiet", "--only", "rest", str(ONLY))
+    findings = [line for line in out.splitlines() if line.startswith(str(ONLY))]
+    assert code == 1
+    assert len(findings) == 1 and f"{ONLY}:4: [rest]" in findings[0]
+
+
+def test_an_unknown_oracle_name_exits_2_with_the_valid_names(run_cli) -> None:
+    code, out, err = run_cli("scripts.verify", "--only", "rest_check", str(ONLY))
+    assert (code, out) == (2, "")
+    assert err.strip() == ("python -m scripts.verify: unknown oracle rest_check: the oracles are secrets, config, "
+                           "shell, cli, rest, sql, python-static, python-run")
+
+
+def test_each_oracle_module_reports_under_its_one_name() -> None:
+    import importlib
+
+    names = {name: importlib.import_module(f"scripts.verify.{module}").NAME
+             for name, module in runner.ORACLES.items()}
+    assert names == {name: name for name in runner.ORACLES}

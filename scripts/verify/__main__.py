@@ -2,7 +2,8 @@
 
 Exit status: 0 when every example passed or was skipped with a reason, 1 on any finding, 2 on bad input.
 ``--json FILE`` writes the JSON report (counts and skip reasons) that the statistics tables read;
-``--static`` leaves out execution; ``--only ORACLE`` runs just the named oracles.
+``--static`` leaves out execution; ``--only ORACLE`` runs just the named oracles (the names findings carry:
+an unknown name exits 2 with the list).
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="*", help="Markdown files or folders (default: docs/)")
     parser.add_argument("--json", type=Path, help="write the JSON report here")
     parser.add_argument("--static", action="store_true", help="static checks only, no execution")
-    parser.add_argument("--only", action="append", help="run only this oracle (repeatable)")
+    parser.add_argument("--only", action="append", metavar="ORACLE",
+                        help=f"run only this oracle (repeatable): {', '.join(runner.ORACLES)}")
     parser.add_argument("--quiet", action="store_true", help="print findings and the total only")
     args = parser.parse_args(argv)
     if args.json and (args.only or args.static):
@@ -53,7 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     except DocError as exc:
         print(exc, file=sys.stderr)
         return 2
-    result = runner.run(pages, execute=not args.static, only=args.only)
+    try:
+        result = runner.run(pages, execute=not args.static, only=args.only)
+    except runner.UnknownOracle as exc:
+        print(f"python -m scripts.verify: {exc}", file=sys.stderr)
+        return 2
     summary = report.summarise(result)
     for f in result.findings:
         print(f)

@@ -33,7 +33,7 @@ from scripts.docmodel import Block
 from scripts.verify.base import Context, OracleResult, code_line, key
 from scripts.verify.cli_tree import check_argv, command_path, load_tree
 
-NAME = "cli_check"
+NAME = "cli"
 LANGUAGES = frozenset({"shell"})
 
 ASSIGNMENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")

@@ -23,20 +23,25 @@ from scripts.docmodel import Block, Page
 from scripts.errors import Finding
 from scripts.verify.base import BlockKey, Context, OracleResult, key
 
+# Each oracle's one name (its module's NAME: used by --only, in findings and in the report) and its module.
 # Static oracles first, then the executed one. Each module exposes check(blocks, ctx).
-STATIC_ORACLES = (
-    "secrets_check",
-    "config_check",
-    "shell_syntax",
-    "cli_check",
-    "rest_check",
-    "sql_check",
-    "python_static",
-)
-EXEC_ORACLES = ("python_exec",)
+STATIC_ORACLES = {
+    "secrets": "secrets_check",
+    "config": "config_check",
+    "shell": "shell_syntax",
+    "cli": "cli_check",
+    "rest": "rest_check",
+    "sql": "sql_check",
+    "python-static": "python_static",
+}
+EXEC_ORACLES = {"python-run": "python_exec"}
+ORACLES = {**STATIC_ORACLES, **EXEC_ORACLES}
 # Scans every block but proves nothing about whether an example works: it never counts as checking one.
-HYGIENE_ORACLES = frozenset({"secrets_check"})
-STATES = ("static", "executed", "skipped", "failed", "unchecked")
+HYGIENE_ORACLES = frozenset({"secrets"})
+
+
+class UnknownOracle(ValueError):
+    """--only named an oracle that does not exist."""
 
 
 @dataclass
@@ -60,7 +65,7 @@ class RunResult:
 
 def _run_oracle(name: str, blocks: Sequence[Block], ctx: Context) -> OracleResult:
     try:
-        module = importlib.import_module(f"scripts.verify.{name}")
+        module = importlib.import_module(f"scripts.verify.{ORACLES[name]}")
     except ImportError as exc:
         result = OracleResult(name)
         result.findings.append(Finding("scripts/verify", 1, f"oracle {name} cannot be loaded: {exc}", name))
@@ -72,6 +77,9 @@ def run(pages: Sequence[Page], execute: bool = True, only: Sequence[str] | None 
     """Verify every block of the given pages."""
     blocks = [b for p in pages for b in p.blocks]
     page_of = {key(b): p.rel for p in pages for b in p.blocks}
+    unknown = sorted(set(only or ()) - set(ORACLES))
+    if unknown:
+        raise UnknownOracle(f"unknown oracle {', '.join(unknown)}: the oracles are {', '.join(ORACLES)}")
     names = list(STATIC_ORACLES) + (list(EXEC_ORACLES) if execute else [])
     if only:
         names = [n for n in names if n in only]

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from scripts.docmodel import Block
 from scripts.verify.base import Context, OracleResult, code_line, key
 
+NAME = "shell"
 BASH = shutil.which("bash") or "/bin/bash"
 ERROR_LINE_RE = re.compile(r"line (\d+): (.*)")
 
@@ -39,7 +40,7 @@ def command_lines(code: str) -> list[tuple[int, str]]:
 
 
 def check(blocks: Sequence[Block], ctx: Context) -> OracleResult:
-    result = OracleResult("shell_syntax")
+    result = OracleResult(NAME)
     for block in blocks:
         if block.language != "shell" or block.is_skipped or block.is_output:
             continue
