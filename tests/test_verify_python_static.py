@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "verify" / "python"
 EXAMPLES = str(FIXTURES / "examples.md")
 CONNECT = str(FIXTURES / "connect.md")
-HAVE_DBCONNECT = (ROOT / python_static.DBCONNECT_CACHE / "databricks" / "connect" / "__init__.py").is_file()
+HAVE_DBCONNECT = (python_static.DBCONNECT_SOURCES / "databricks" / "connect" / "__init__.py").is_file()
 needs_dbconnect = pytest.mark.skipif(not HAVE_DBCONNECT, reason="run `python -m scripts.fetch_dbconnect` first")
 
 
@@ -113,11 +113,12 @@ def test_pipelines_module_of_pyspark_4_2_resolves(result: python_static.OracleRe
 
 def test_missing_dbconnect_package_tells_you_to_fetch_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(python_static, "run_basedpyright", lambda project: [])
+    monkeypatch.setattr(python_static, "DBCONNECT_SOURCES", ROOT / ".deps" / "dbconnect-not-fetched")
     blocks = parse_page(Path(CONNECT)).blocks
     result = python_static.check(blocks, Context(work_dir=tmp_path / "work", project_root=tmp_path))
     assert [(f.line, f.message) for f in result.findings] == [
-        (line, "databricks.connect cannot be type-checked: its package is missing from .cache/dbconnect; "
-         "run `python -m scripts.fetch_dbconnect` once")
+        (line, "databricks.connect cannot be type-checked: its package is missing from "
+         ".deps/dbconnect-not-fetched; run `python -m scripts.fetch_dbconnect` once")
         for line in (6, 13)
     ]  # fmt: skip
 

@@ -15,8 +15,9 @@ Steps:
    whose lines it falls in, at the Markdown line of the offending code line.
 
 ``databricks.connect`` (databricks-connect 19.3, Python 3.12 only, not installable here) is checked
-against its real API when ``python -m scripts.fetch_dbconnect`` has unpacked it into
-``.cache/dbconnect``; without it, blocks importing it get one finding telling you to run that.
+against its real API when ``python -m scripts.fetch_dbconnect`` has unpacked it into that script's
+``TARGET`` (``.deps/dbconnect-<version>`` in the project root); without it, blocks importing it get one
+finding telling you to run that.
 
 Limitation: ``ast`` is Python 3.11's, so 3.12-only syntax (PEP 701 f-strings such as
 ``f"{d["k"]}"``) is reported as a syntax error.
@@ -36,12 +37,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scripts import fetch_dbconnect
 from scripts.docmodel import Block
 from scripts.verify.base import Context, OracleResult, code_line, key
 
 NAME = "python-static"
 STUB_DIR = Path(__file__).resolve().parent / "stubs"
-DBCONNECT_CACHE = Path(".cache") / "dbconnect"
+DBCONNECT_SOURCES = fetch_dbconnect.TARGET
 FETCH_HINT = "python -m scripts.fetch_dbconnect"
 
 # Magics whose whole cell is another language: nothing in it is Python.
@@ -292,8 +294,10 @@ def describe(diag: dict[str, Any]) -> str:
 def check(blocks: Sequence[Block], ctx: Context) -> OracleResult:
     """Syntax-check and type-check every python block; see the module docstring."""
     result = OracleResult(NAME)
-    dbconnect = (ctx.project_root / DBCONNECT_CACHE).resolve()
+    dbconnect = DBCONNECT_SOURCES.resolve()
     have_dbconnect = (dbconnect / "databricks" / "connect" / "__init__.py").is_file()
+    root = fetch_dbconnect.PROJECT_ROOT
+    shown = DBCONNECT_SOURCES.relative_to(root) if DBCONNECT_SOURCES.is_relative_to(root) else DBCONNECT_SOURCES
 
     prepared: list[tuple[Block, str]] = []
     broken: set[tuple[str, str]] = set()  # sessions holding a block that does not parse
@@ -315,7 +319,7 @@ def check(blocks: Sequence[Block], ctx: Context) -> OracleResult:
                 result.fail(
                     block,
                     f"databricks.connect cannot be type-checked: its package is missing from "
-                    f"{DBCONNECT_CACHE}; run `{FETCH_HINT}` once",
+                    f"{shown.as_posix()}; run `{FETCH_HINT}` once",
                     code_line(block, line0),
                 )
                 hidden_import_lines.add((block.path, code_line(block, line0)))
