@@ -18,12 +18,20 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
-@pytest.fixture
-def run_cli():
-    """Run ``python -m MODULE ARGS`` in a folder; return (exit code, stdout, stderr)."""
+@pytest.fixture(scope="session")
+def tests_cache(tmp_path_factory) -> Path:
+    """The cache folder of the scripts the tests run, apart from the project's own."""
+    return tmp_path_factory.mktemp("cache")
 
-    def _run(module: str, *args: str, cwd: Path = ROOT, timeout: float = 300) -> tuple[int, str, str]:
-        env = dict(os.environ, PYTHONPATH=str(ROOT), NO_MKDOCS_2_WARNING="1")
+
+@pytest.fixture
+def run_cli(tests_cache):
+    """Run ``python -m MODULE ARGS`` in a folder; return (exit code, stdout, stderr). The caches go to the tests'
+    own folder unless ``cache_dir`` names one (the project's ``.cache`` for runs over the docs themselves)."""
+
+    def _run(module: str, *args: str, cwd: Path = ROOT, timeout: float = 300,
+             cache_dir: Path | None = None) -> tuple[int, str, str]:
+        env = dict(os.environ, PYTHONPATH=str(ROOT), NO_MKDOCS_2_WARNING="1", C7_CACHE_DIR=str(cache_dir or tests_cache))
         proc = subprocess.run([sys.executable, "-m", module, *args], cwd=cwd, env=env,
                               capture_output=True, text=True, timeout=timeout)
         return proc.returncode, proc.stdout, proc.stderr

@@ -2,7 +2,9 @@
 
 Exit status: 0 when every example passed or was skipped with a reason, 1 on any finding, 2 on bad input.
 ``--json FILE`` writes the JSON report (counts and skip reasons) that the statistics tables read;
-``--static`` leaves out execution; ``--only ORACLE`` runs just the named oracles (the names findings carry:
+Results are remembered per block (scripts/verify/incremental.py): a run checks only the blocks that changed since
+the last one and still reports on every block; ``--all`` checks everything again. ``--static`` leaves out
+execution; ``--only ORACLE`` runs just the named oracles (the names findings carry:
 an unknown name exits 2 with the list).
 """
 
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from scripts.docmodel import Page, parse_page
 from scripts.errors import DocError
-from scripts.verify import report, runner
+from scripts.verify import incremental, report, runner
 
 DOCS = Path("docs")
 
@@ -46,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--static", action="store_true", help="static checks only, no execution")
     parser.add_argument("--only", action="append", metavar="ORACLE",
                         help=f"run only this oracle (repeatable): {', '.join(runner.ORACLES)}")
+    parser.add_argument("--all", action="store_true", help="check every block again, not only the changed ones")
     parser.add_argument("--quiet", action="store_true", help="print findings and the total only")
     args = parser.parse_args(argv)
     if args.json and (args.only or args.static):
@@ -56,7 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     try:
-        result = runner.run(pages, execute=not args.static, only=args.only)
+        cache = incremental.open_cache()
+        if args.all:
+            cache.entries.clear()
+        result = runner.run(pages, execute=not args.static, only=args.only, cache=cache)
     except runner.UnknownOracle as exc:
         print(f"python -m scripts.verify: {exc}", file=sys.stderr)
         return 2
@@ -69,8 +75,14 @@ def main(argv: list[str] | None = None) -> int:
         t = summary["total"]
         print(f"{t['blocks']} examples: {t['static']} static, {t['executed']} executed, "
               f"{t['skipped']} skipped, {t['failed']} failed")
+    fresh = max(result.seen.values(), default=0)
+    if fresh < len(result.outcomes):
+        print(f"checked now: {fresh} of {len(result.outcomes)} blocks; the rest unchanged since the last run "
+              f"({cache.path}; --all checks every block)")
     if args.json:
         report.write_json(summary, args.json)
+    partial = bool(args.only or args.static or args.paths)  # keeps what other pages and oracles stored
+    cache.save(keep=(lambda _key: True) if partial else None)
     return 0 if result.ok else 1
 
 

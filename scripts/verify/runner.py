@@ -19,8 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts.cache import Cache
 from scripts.docmodel import Block, Page
 from scripts.errors import Finding
+from scripts.verify import incremental
 from scripts.verify.base import BlockKey, Context, OracleResult, key
 
 # Each oracle's one name (its module's NAME: used by --only, in findings and in the report) and its module.
@@ -57,6 +59,7 @@ class RunResult:
     outcomes: list[BlockOutcome]
     findings: list[Finding]
     timings: dict[str, float]
+    seen: dict[str, int] = field(default_factory=dict)  # blocks each oracle was given (the rest came from the cache)
 
     @property
     def ok(self) -> bool:
@@ -73,8 +76,10 @@ def _run_oracle(name: str, blocks: Sequence[Block], ctx: Context) -> OracleResul
     return module.check(blocks, ctx)
 
 
-def run(pages: Sequence[Page], execute: bool = True, only: Sequence[str] | None = None) -> RunResult:
-    """Verify every block of the given pages."""
+def run(pages: Sequence[Page], execute: bool = True, only: Sequence[str] | None = None,
+        cache: Cache | None = None) -> RunResult:
+    """Verify every block of the given pages. With a ``cache`` (scripts/verify/incremental.py), each oracle sees
+    only the blocks whose result it does not hold already; the result covers every block either way."""
     blocks = [b for p in pages for b in p.blocks]
     page_of = {key(b): p.rel for p in pages for b in p.blocks}
     unknown = sorted(set(only or ()) - set(ORACLES))
@@ -87,11 +92,21 @@ def run(pages: Sequence[Page], execute: bool = True, only: Sequence[str] | None 
     executed: set[BlockKey] = set()
     findings: list[Finding] = []
     timings: dict[str, float] = {}
+    seen: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="c7-verify-") as tmp:
         ctx = Context(work_dir=Path(tmp), execute=execute, project_root=Path.cwd())
         for name in names:
             started = time.perf_counter()
-            result = _run_oracle(name, blocks, ctx)
+            if cache is None:
+                result = _run_oracle(name, blocks, ctx)
+                seen[name] = len(blocks)
+            else:
+                result, todo = incremental.split(cache, name, blocks)
+                seen[name] = len(todo)
+                if todo:
+                    fresh = _run_oracle(name, todo, ctx)
+                    incremental.store(cache, name, todo, fresh)
+                    incremental.merge(result, fresh)
             timings[name] = time.perf_counter() - started
             if name not in HYGIENE_ORACLES:
                 checked |= result.checked
@@ -131,4 +146,4 @@ def run(pages: Sequence[Page], execute: bool = True, only: Sequence[str] | None 
         if outcome.block.is_output and outcome.findings and i > 0 and outcomes[i - 1].page == outcome.page:
             outcomes[i - 1].state = "failed"
     all_findings = sorted(findings + unchecked_findings, key=lambda f: (f.path, f.line, f.check, f.message))
-    return RunResult(outcomes, all_findings, timings)
+    return RunResult(outcomes, all_findings, timings, seen)
