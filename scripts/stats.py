@@ -2,7 +2,7 @@
 
 Lines (not counting generated regions, so regenerating never changes the count), examples and statuses
 come from the Markdown model; distinct REST endpoints and CLI commands from the
-same parsers the verifier uses; verified/executed/skipped counts from the verifier's JSON report
+same readers the verifier uses; verified/executed/skipped counts from the verifier's JSON report
 (``reports/verification.json``, written by ``make verify``).
 """
 
@@ -12,9 +12,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts.docmodel import DocSet, Page, section_of
+from scripts.docmodel import Block, DocSet, Page, section_of
 from scripts.errors import DocError
 from scripts.markers import find_regions
+from scripts.verify.cli_calls import invocations
+from scripts.verify.cli_tree import command_path
 
 REPORT = Path("reports/verification.json")
 SECTIONS = ("home", "getting-started", "api", "sdk", "examples", "best-practices", "cli")
@@ -65,8 +67,23 @@ def load_report(path: Path = REPORT) -> dict:
     return data
 
 
+def commands_in(block: Block) -> list[str]:
+    """Each distinct CLI command path a shell block uses ("clusters create", "bundle deploy"), in order.
+
+    Only invocations whose path resolves in the CLI tree are listed; output blocks give none, skipped
+    blocks are listed (their commands are still shown to readers).
+    """
+    if block.language != "shell" or block.is_output:
+        return []
+    paths: list[str] = []
+    for inv in invocations(block.code)[0]:
+        path = command_path([w.value for w in inv.args])
+        if path and path not in paths:
+            paths.append(path)
+    return paths
+
+
 def page_tally(page: Page, report: dict) -> Tally:
-    from scripts.verify.cli_check import commands_in
     from scripts.verify.rest_check import endpoints_in
 
     generated = sum(end - start - 1 for start, end in find_regions(page.text, page.path).values())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from scripts.docmodel import parse_page
+from scripts.readers import shell
 from scripts.verify import shell_syntax
 from scripts.verify.base import Context
 from tests.conftest import FIXTURES
@@ -22,5 +23,6 @@ def test_shell_blocks_are_parsed_by_bash(tmp_path: Path):
     ]
 
 
-def test_console_output_lines_are_not_commands():
-    assert shell_syntax.command_lines("$ a \\\n  | b\noutput (\n$ c") == [(0, "a \\"), (1, "  | b"), (3, "c")]
+def test_bash_is_given_the_commands_only_on_their_own_lines():
+    # prompts blanked, the output line emptied: bash's line 4 is the block's line 4
+    assert shell.script("$ a \\\n  | b\noutput (\n$ c") == "  a \\\n  | b\n\n  c"

@@ -1,8 +1,9 @@
 """Shell blocks are parsed by bash itself (``bash -n``): quoting, here-documents, if/for/case all checked.
 
-In a block written as a console session (lines starting with ``$ ``), only the prompted lines and their
-``\\`` continuations are commands; the other lines are output and are not parsed. The CLI and REST oracles
-check what the commands say; this one checks that they are shell at all.
+bash is given the block as ``scripts.readers.shell.script`` reads it, with every line where it was: in a
+console session (lines starting with ``$ ``) the prompts are blanked and output lines are emptied, so only
+commands are parsed and bash's line numbers are the block's. The CLI and REST oracles check what the
+commands say; this one checks that they are shell at all.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import subprocess
 from collections.abc import Sequence
 
 from scripts.docmodel import Block
+from scripts.readers import shell
 from scripts.verify.base import Context, OracleResult, code_line, key
 
 NAME = "shell"
@@ -20,23 +22,13 @@ BASH = shutil.which("bash") or "/bin/bash"
 ERROR_LINE_RE = re.compile(r"line (\d+): (.*)")
 
 
-def command_lines(code: str) -> list[tuple[int, str]]:
-    """(0-based line in the block, text) of the lines that are commands."""
-    lines = code.rstrip("\n").split("\n")
-    if not any(line.startswith("$ ") or line == "$" for line in lines):
-        return list(enumerate(lines))
-    out: list[tuple[int, str]] = []
-    continuing = False
-    for i, line in enumerate(lines):
-        if line.startswith("$ ") or line == "$":
-            text = line[2:]
-        elif continuing:
-            text = line
-        else:
-            continue
-        out.append((i, text))
-        continuing = text.rstrip().endswith("\\")
-    return out
+def error_line(script: str, reported: int) -> int:
+    """The 0-based block line of an error bash reports at 1-based ``reported`` (an end of file: the last command)."""
+    lines = script.rstrip("\n").split("\n")
+    index = min(max(reported, 1), len(lines)) - 1
+    while index > 0 and not lines[index].strip():
+        index -= 1
+    return index
 
 
 def check(blocks: Sequence[Block], ctx: Context) -> OracleResult:
@@ -44,8 +36,7 @@ def check(blocks: Sequence[Block], ctx: Context) -> OracleResult:
     for block in blocks:
         if block.language != "shell" or block.is_skipped or block.is_output:
             continue
-        numbered = command_lines(block.code)
-        script = "\n".join(text for _, text in numbered) + "\n"
+        script = shell.script(block.code).rstrip("\n") + "\n"
         proc = subprocess.run([BASH, "-n"], input=script, capture_output=True, text=True, timeout=30)
         result.checked.add(key(block))
         if proc.returncode == 0:
@@ -54,8 +45,7 @@ def check(blocks: Sequence[Block], ctx: Context) -> OracleResult:
         m = ERROR_LINE_RE.search(message)
         line = block.line
         if m:
-            index = min(int(m.group(1)), len(numbered)) - 1
-            line = code_line(block, numbered[max(index, 0)][0]) if numbered else block.line
+            line = code_line(block, error_line(script, int(m.group(1))))
             message = m.group(2)
         result.fail(block, f"bash cannot parse this: {message}", line)
     return result
