@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv serve build check links tables verify test bench clean
+.PHONY: help venv serve build check links tables verify test test-fast bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -53,6 +53,10 @@ check: $(STAMP) ## Link check and every generator in --check mode
 
 verify: $(STAMP) $(DBCONNECT) ## Verify every example with its tool and write reports/verification.json
 	$(PY) -m scripts.verify --json reports/verification.json
+
+FAST := not spark and not pyright and not browser and not slow
+test-fast: $(STAMP) ## The tests that need no Spark, basedpyright, Chromium or long run (about a minute)
+	$(PY) -m pytest -m "$(FAST)"
 
 test: $(STAMP) $(DBCONNECT) ## Run the whole test suite (includes verifying every example and building the site)
 	$(PY) -m pytest

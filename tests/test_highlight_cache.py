@@ -67,7 +67,8 @@ print(json.dumps([before, after, again, len(hook._cache.entries), shared]))
 
 def test_highlighting_through_the_hook_writes_the_same_html(tmp_path: Path):
     proc = subprocess.run([sys.executable, "-c", SCRIPT], input=MARKDOWN, capture_output=True, text=True,
-                          cwd=tmp_path, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                          cwd=tmp_path, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "C7_CACHE_DIR": str(tmp_path / "cache")})
     assert proc.returncode == 0, proc.stderr
     before, after, again, cached, (stylesheets, lexers) = json.loads(proc.stdout)
     assert '<span class="k">def</span>' in before and "language-sql" in before

@@ -12,6 +12,8 @@ from scripts.verify.base import Context, OracleResult
 from scripts.verify.python_exec import compare_output
 from scripts.verify.spark_local import get_spark
 
+pytestmark = pytest.mark.spark  # blocks run on the local Spark JVM
+
 FIXTURES = Path(__file__).parent / "fixtures" / "verify" / "exec"
 RUN_PAGE = str(FIXTURES / "run.md")
 

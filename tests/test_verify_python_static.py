@@ -14,6 +14,8 @@ from scripts.docmodel import parse_page
 from scripts.verify import python_static
 from scripts.verify.base import Context
 
+pytestmark = pytest.mark.pyright  # every check runs basedpyright
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "verify" / "python"
 EXAMPLES = str(FIXTURES / "examples.md")
@@ -121,20 +123,6 @@ def test_missing_dbconnect_package_tells_you_to_fetch_it(tmp_path: Path, monkeyp
          ".deps/dbconnect-not-fetched; run `python -m scripts.fetch_dbconnect` once")
         for line in (6, 13)
     ]  # fmt: skip
-
-
-def test_magics_become_comments_without_moving_lines() -> None:
-    code = "%pip install x\nimport x\n  %not_at_line_start\n!ls\n"
-    assert python_static.comment_out_magics(code) == "# %pip install x\nimport x\n  %not_at_line_start\n# !ls\n"
-    assert python_static.comment_out_magics("%sql\nSELECT 1\n") == "# %sql\n# SELECT 1\n"
-    assert python_static.comment_out_magics("%%time\ndf.count()\n") == "# %%time\ndf.count()\n"
-    assert python_static.comment_out_magics("%python\nx = 1\n") == "# %python\nx = 1\n"
-
-
-def test_pycon_keeps_source_and_blanks_output() -> None:
-    assert python_static.strip_prompts(">>> for i in range(2):\n...     print(i)\n0\n1\n") == (
-        "for i in range(2):\n    print(i)\n\n\n"
-    )
 
 
 def test_library_typing_quirks_are_not_findings_but_real_errors_are(tmp_path: Path) -> None:

@@ -17,6 +17,8 @@ from scripts.verify.databricks_sql import databricks_form
 from scripts.verify.spark_local import get_spark, parse_sql
 from scripts.verify.sql_statements import SqlSyntaxError, split_statements
 
+pytestmark = pytest.mark.spark  # Spark's own SQL parser runs in the local JVM
+
 FIXTURES = Path(__file__).parent / "fixtures" / "verify" / "sql"
 RUN_PAGE = str(FIXTURES / "run.md")
 
