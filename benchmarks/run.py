@@ -28,11 +28,11 @@ from pathlib import Path
 
 import yaml
 
+from benchmarks import budgets
 from benchmarks.common import (BENCH_VENV, ENV, ROOT, WORK, Series, SiteServer, largest_page, load1, median, series,
                                snapshot, timed)
 
 RESULTS = ROOT / "benchmarks" / "results.json"
-BUDGETS = ROOT / "benchmarks" / "budgets.json"
 FIXTURE = ROOT / "tests" / "fixtures" / "links" / "broken"
 PY = sys.executable
 SECTIONS = ("build", "serve", "links", "verify", "weight", "lighthouse", "lighthouse-before")
@@ -73,12 +73,11 @@ def write_config(src: Path, dest: Path, change) -> Path:
     return dest
 
 
-CACHE_HOOKS = ("scripts/hooks/highlight_cache.py", "scripts/hooks/page_cache.py", "scripts/hooks/parallel_render.py")
+CACHE_HOOKS = ("scripts/hooks/highlight_cache.py", "scripts/hooks/page_cache.py")
 
 
 def no_cache_hooks(config: dict) -> None:
-    """Our config without the two caching hooks and the build helper (the other hooks stay): every build
-    renders every page, in one process."""
+    """Our config without the two caching hooks (the other hooks stay): every build renders every page."""
     config["hooks"] = [h for h in config.get("hooks", []) if h not in CACHE_HOOKS]
 
 
@@ -116,7 +115,6 @@ def bench_build(runs: int) -> dict:
 
     variants = [  # key, command, folder, prepare, env
         ("mkdocs_clean", mk, snap, drop_cache, ENV),
-        ("mkdocs_clean_serial", mk, snap, drop_cache, dict(ENV, C7_BUILD_HELPER="0")),
         ("mkdocs_warm", mk, snap, None, ENV),
         ("mkdocs_nocache", mk + ["-f", nocache_cfg.name], snap, None, ENV),
         ("bare_material", [PY, "-m", "mkdocs", "build", "-f", bare_cfg.name, "--site-dir", "site-bare"], snap, None, ENV),
@@ -125,9 +123,8 @@ def bench_build(runs: int) -> dict:
         variants += [("zensical_clean", [str(ZENSICAL), "build", "--clean"], zsnap, None, zenv),
                      ("zensical_cached", [str(ZENSICAL), "build"], zsnap, None, zenv)]
     notes = {"mkdocs_clean": "mkdocs build --strict, .cache/ (page, highlight and Markdown-model caches) deleted first",
-             "mkdocs_clean_serial": "as mkdocs_clean, with C7_BUILD_HELPER=0: no helper process, every page rendered in one",
              "mkdocs_warm": "mkdocs build --strict, caches from the run before",
-             "mkdocs_nocache": "mkdocs build --strict without the two cache hooks and the build helper (generated config)",
+             "mkdocs_nocache": "mkdocs build --strict without the two cache hooks (generated config)",
              "bare_material": "Material, same pages and extensions, no plugins/hooks/overrides/extra_css, not strict",
              "zensical_clean": "zensical build --clean (its cache cleared)",
              "zensical_cached": "zensical build (its cache from the run before)"}
@@ -148,7 +145,6 @@ def bench_build(runs: int) -> dict:
     med = {k: s.median for k, s in all_series.items()}
     cpu = {k: s.median_cpu for k, s in all_series.items()}
     out["cpu_ratios"] = {"clean_vs_zensical_clean": round(cpu["mkdocs_clean"] / cpu["zensical_clean"], 2),
-                         "clean_serial_vs_zensical_clean": round(cpu["mkdocs_clean_serial"] / cpu["zensical_clean"], 2),
                          "warm_vs_zensical_cached": round(cpu["mkdocs_warm"] / cpu["zensical_cached"], 2),
                          "warm_vs_clean (cache hooks)": round(cpu["mkdocs_warm"] / cpu["mkdocs_clean"], 2),
                          "bare_vs_ours_clean": round(cpu["bare_material"] / cpu["mkdocs_clean"], 2)
@@ -173,10 +169,7 @@ def bench_build(runs: int) -> dict:
             "lazy_search_loader_in_page": "c7LoadSearchIndex" in index,
         }
         out["ratios"]["clean_vs_zensical_clean"] = round(med["mkdocs_clean"] / med["zensical_clean"], 2)
-        out["ratios"]["clean_serial_vs_zensical_clean"] = round(med["mkdocs_clean_serial"] / med["zensical_clean"], 2)
         out["ratios"]["warm_vs_zensical_cached"] = round(med["mkdocs_warm"] / med["zensical_cached"], 2)
-        out["targets"] = {"clean <= 1.0x zensical clean": out["ratios"]["clean_vs_zensical_clean"] <= 1.0,
-                          "warm <= 1.5x zensical cached": out["ratios"]["warm_vs_zensical_cached"] <= 1.5}
     return out
 
 
@@ -276,7 +269,6 @@ def bench_serve(runs: int) -> dict:
     # turns that warning into an abort. Hence --no-strict for the comparison.
     say("mkdocs serve --dirty --no-strict (for comparison)")
     out["serve_dirty_no_strict"] = serve_trials(snap, "mkdocs.yml", ["--dirty", "--no-strict"], runs)
-    out["targets"] = {"serve edit-to-page < 1.0 s (no --dirty)": out["serve_full_rebuild"]["median_page_s"] < 1.0}
     return out
 
 
@@ -382,7 +374,6 @@ def bench_weight() -> dict:
     from benchmarks.weight import CHROMIUM, CHROMIUM_ARGS, first_load, open_search_then_weigh
 
     site = _site()
-    budgets = json.loads(BUDGETS.read_text())["page_weight_kb_gzip"]
     out: dict = {"pages": {}}
     with SiteServer(site) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -394,11 +385,6 @@ def bench_weight() -> dict:
                 f"search index loaded: {r['search_index_loaded']}")
         out["after_opening_search_home"] = open_search_then_weigh(browser, base)
         browser.close()
-    limit = budgets["first_load_max"]
-    out["targets"] = {f"first load <= {limit} KB gzip (every page measured)":
-                      all(r["total_gzip_kb"] <= limit for r in out["pages"].values()),
-                      "search index not loaded on first load":
-                      not any(r["search_index_loaded"] for r in out["pages"].values())}
     for r in out["pages"].values():
         r["requests"] = [{k: q[k] for k in ("url", "type", "bytes", "gzip_bytes")} | {"url": q["url"].split("/c7-databricks", 1)[-1]}
                          for q in r["requests"]]
@@ -459,14 +445,6 @@ def bench_lighthouse(runs: int, before: bool = False) -> dict:
                                   "runs": [r.get("scores") for r in results], "loads": [r["load_before"] for r in results],
                                   "failing_audits": failing,
                                   "performance_opportunities": ok[-1]["performance_opportunities"] if ok else {}}
-    pages = out["pages"].values()
-    if before:
-        return out
-    out["targets"] = {
-        "performance >= 95": all((p["median_scores"]["performance"] or 0) >= 95 for p in pages),
-        "accessibility = 100": all(p["median_scores"]["accessibility"] == 100 for p in pages),
-        "SEO = 100": all(p["median_scores"]["seo"] == 100 for p in pages),
-    }
     return out
 
 
@@ -525,10 +503,9 @@ def table(results: dict) -> str:
             s = r["median_scores"]
             rows.append((f"{section}: {key} {r['url']}", f"P{s['performance']} A{s['accessibility']} S{s['seo']}",
                          f"BP{s['best-practices']}, n={len(r['runs'])}, load~{median(r['loads'])}"))
-    for section, data in results.items():
-        if isinstance(data, dict):
-            for t, ok in data.get("targets", {}).items():
-                rows.append((f"target: {t}", "met" if ok else "MISSED", section))
+    for t in budgets.targets(results, budgets.load()):
+        verdict = "not measured" if t.met is None else "met" if t.met else "MISSED"
+        rows.append((f"target: {t.name} {t.budget}", verdict, t.result))
     w = [max(len(str(r[i])) for r in rows) for i in range(3)]
     return "\n".join(f"{r[0]:<{w[0]}}  {r[1]:>{w[1]}}  {r[2]}" for r in rows)
 
