@@ -1,24 +1,21 @@
 """External link checking, used by ``python -m scripts.links --external`` (never in the default run).
 
 Bounded concurrency (8 workers), a timeout per request, retries with exponential backoff, ``Retry-After``
-honoured on 429/503, and a cache of good results (``.cache/external-links.json``, one week) so a weekly job
-does not hammer the same hosts.
+honoured on 429/503, and a cache of good results (``external-links`` in scripts/cache.py: the time each URL last
+answered, trusted for one week) so a weekly job does not hammer the same hosts.
 """
 
 from __future__ import annotations
 
-import json
 import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
-from pathlib import Path
-
+from scripts.cache import Cache
 from scripts.docmodel import Page
 from scripts.errors import Finding
 
-CACHE = Path(".cache/external-links.json")
 CACHE_SECONDS = 7 * 24 * 3600
 WORKERS = 8
 TIMEOUT = 15
@@ -63,34 +60,23 @@ def fetch_status(url: str, opener=urllib.request.urlopen, sleep=time.sleep) -> s
     return reason
 
 
-def _load_cache() -> dict[str, float]:
-    try:
-        data = json.loads(CACHE.read_text(encoding="utf-8"))
-        return {k: float(v) for k, v in data.items()}
-    except (OSError, ValueError):
-        return {}
-
-
 def check_external(pages: list[Page]) -> list[Finding]:
     places: dict[str, list[tuple[str, int]]] = {}
     for page in pages:
         for link in page.links:
             if link.target.startswith(("http://", "https://")):
                 places.setdefault(link.target.split("#", 1)[0], []).append((str(page.path), link.line))
-    cache = _load_cache()
+    cache = Cache("external-links", ())
     now = time.time()
-    todo = [u for u in places if now - cache.get(u, 0) > CACHE_SECONDS]
+    todo = [u for u in places if now - (cache.get(u) or 0) > CACHE_SECONDS]
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         results = dict(zip(todo, pool.map(fetch_status, todo)))
     findings = []
     for url, problem in sorted(results.items()):
         if problem is None:
-            cache[url] = now
+            cache.put(url, now)
             continue
         for path, line in places[url]:
             findings.append(Finding(path, line, f"external link {url}: {problem}", "external"))
-    CACHE.parent.mkdir(exist_ok=True)
-    tmp = CACHE.with_suffix(".tmp")
-    tmp.write_text(json.dumps(cache, indent=1, sort_keys=True), encoding="utf-8")
-    tmp.replace(CACHE)
+    cache.save(keep=lambda url: now - cache.entries[url] <= CACHE_SECONDS)
     return findings

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import os
 import sys
 from pathlib import Path
 
+from scripts.cache import write_atomic
 from scripts.docmodel import DocSet, Page, load_docs, read_text, section_of
 from scripts.errors import DocError
 from scripts.markers import find_regions, replace_regions
@@ -97,12 +97,6 @@ def planned(docs: DocSet, config: dict, report: dict) -> dict[Path, str]:
             line = versions_line(page, versions, written_for(config))
             out[page.path] = replace_regions(page.text, page.path, {"versions": line}, set())
     return out
-
-
-def write_atomic(path: Path, content: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(content, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from importlib import metadata
 from pathlib import Path
 
+from scripts.cache import write_atomic
 from scripts.verify.runner import RunResult
 
 TOOLS = ("databricks-sdk", "pyspark", "delta-spark", "mlflow", "basedpyright", "sqlglot", "jsonschema", "detect-secrets")
@@ -95,8 +96,4 @@ def render_text(summary: dict, timings: dict[str, float]) -> str:
 
 
 def write_json(summary: dict, path: Path) -> None:
-    """Write atomically: a temp file renamed over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, json.dumps(summary, indent=2, sort_keys=True) + "\n")
