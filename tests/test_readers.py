@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scripts.readers import shell
+from scripts.readers import python, shell
 
 
 def commands(code: str) -> list[list[tuple[str, int]]]:
@@ -99,3 +99,38 @@ def test_an_unterminated_quote_is_an_error_at_its_line() -> None:
 def test_the_command_word_skips_assignments_and_prefixes() -> None:
     [command] = shell.read("sudo HOST=x env databricks clusters list\n").commands
     assert shell.command_word(command.words) == 3
+
+
+# ---------------------------------------------------------------- python
+
+
+def test_pycon_prompts_are_removed_and_output_lines_emptied() -> None:
+    code = ">>> for i in range(2):\n...     print(i)\n...\n0\n1\n>>> x = 1\n"
+    assert python.read(code) == python.PythonSource("for i in range(2):\n    print(i)\n\n\n\nx = 1\n", [])
+
+
+def test_a_pycon_fence_is_a_transcript_even_before_its_first_prompt() -> None:
+    assert python.read("# setup\n>>> x = 1\n", "pycon").code == "\nx = 1\n"
+    assert python.read('"""\n>>> f()\n"""\n').code == '"""\n>>> f()\n"""\n'  # a doctest stays
+
+
+def test_magic_lines_become_comments_in_place() -> None:
+    code = "%pip install databricks-sdk\nimport x\n  %not_at_line_start\n%%time\nx.run()\n"
+    assert python.read(code).code == "# %pip install databricks-sdk\nimport x\n  %not_at_line_start\n# %%time\nx.run()\n"
+
+
+def test_shell_lines_are_comments_and_given_as_shell() -> None:
+    code = "!ls /dbfs\nfiles = 1\n!curl -s https://$HOST/api/2.1/clusters/list\n"
+    assert python.read(code) == python.PythonSource(
+        "# !ls /dbfs\nfiles = 1\n# !curl -s https://$HOST/api/2.1/clusters/list\n",
+        [(0, "ls /dbfs"), (2, "curl -s https://$HOST/api/2.1/clusters/list")],
+    )
+
+
+def test_a_language_cell_is_all_comment_and_no_shell() -> None:
+    assert python.read("%sql\nSELECT 1\n!not shell\n") == python.PythonSource("# %sql\n# SELECT 1\n# !not shell\n", [])
+    assert python.read("%python\nx = 1\n").code == "# %python\nx = 1\n"
+
+
+def test_magics_after_prompts_are_comments_too() -> None:
+    assert python.read(">>> %pip install x\n>>> !ls\nout\n") == python.PythonSource("# %pip install x\n# !ls\n\n", [(1, "ls")])

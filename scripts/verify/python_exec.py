@@ -1,9 +1,11 @@
 """Python oracle for executed examples: runs python blocks marked ``run`` on local Spark.
 
-Blocks run in page order. Blocks with the same ``session=NAME`` on a page share one namespace
-(and Spark's temp views and tables), in order; any other run block gets a fresh namespace. Globals
-given to every block: ``spark`` (the run's one SparkSession) and ``display``. ``dbutils`` exists
-only on Databricks, so a block using it cannot be ``run`` (reported before anything executes).
+What runs is the block as ``scripts.readers.python`` reads it (``pycon`` prompts stripped, notebook
+magics commented out, every line where it was). Blocks run in page order. Blocks with the same
+``session=NAME`` on a page share one namespace (and Spark's temp views and tables), in order; any other
+run block gets a fresh namespace. Globals given to every block: ``spark`` (the run's one SparkSession)
+and ``display``. ``dbutils`` exists only on Databricks, so a block using it cannot be ``run`` (reported
+before anything executes).
 
 What is checked: the block compiles and runs without an exception (reported at the block line of
 the innermost traceback frame inside the block), within a time limit, without reaching the network
@@ -39,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from scripts.docmodel import Block
+from scripts.readers import python
 from scripts.verify import spark_local
 from scripts.verify.base import Context, OracleResult, code_line, key
 
@@ -208,10 +211,15 @@ def block_filename(block: Block) -> str:
     return f"<docs {block.path}:{block.line}>"
 
 
+def source_of(block: Block) -> str:
+    """The Python a block runs: the reader's source, with the block's line numbers."""
+    return python.read(block.code, block.info).code
+
+
 def dbutils_use(block: Block) -> int | None:
     """The 0-based code line where a block reads ``dbutils`` without defining it, if it does."""
     try:
-        tree = ast.parse(block.code)
+        tree = ast.parse(source_of(block))
     except SyntaxError:
         return None
     bound = any(
@@ -228,10 +236,11 @@ def dbutils_use(block: Block) -> int | None:
 def run_block(block: Block, namespace: dict[str, Any], guard: NetworkGuard, timeout: float) -> BlockRun:
     """Compile and execute one block in ``namespace``, capturing stdout and locating any error."""
     filename = block_filename(block)
-    linecache.cache[filename] = (len(block.code), None, block.code.splitlines(True), filename)
+    source = source_of(block)
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     outcome = BlockRun()
     try:
-        compiled = compile(block.code, filename, "exec")
+        compiled = compile(source, filename, "exec")
     except SyntaxError as exc:
         outcome.error_line = max((exc.lineno or 1) - 1, 0)
         outcome.error = f"SyntaxError: {exc.msg}"

@@ -2,10 +2,10 @@
 
 Steps:
 
-1. Each python block (not ``skip``/``output``) is prepared for checking without changing its line
-   count: ``pycon`` prompts (``>>>``/``...``) are stripped and their output lines blanked, and
-   notebook magics at the start of a line are turned into comments (see ``comment_out_magics``).
-   ``ast.parse`` then reports a SyntaxError at its Markdown line.
+1. Each python block (not ``skip``/``output``) is read by ``scripts.readers.python`` without changing
+   its line count: ``pycon`` prompts stripped and their output lines emptied, notebook magics turned
+   into comments (the rules are in that module). ``ast.parse`` then reports a SyntaxError at its
+   Markdown line.
 2. The blocks that parse are written to a temporary folder under ``ctx.work_dir``: one ``.py`` file
    per block, except the blocks of one ``run session=NAME`` on a page, which are concatenated in
    page order into one file (a later block may use the names of an earlier one). The folder also
@@ -39,16 +39,13 @@ from typing import Any
 
 from scripts import fetch_dbconnect
 from scripts.docmodel import Block
+from scripts.readers import python
 from scripts.verify.base import Context, OracleResult, code_line, key
 
 NAME = "python-static"
 STUB_DIR = Path(__file__).resolve().parent / "stubs"
 DBCONNECT_SOURCES = fetch_dbconnect.TARGET
 FETCH_HINT = "python -m scripts.fetch_dbconnect"
-
-# Magics whose whole cell is another language: nothing in it is Python.
-CELL_MAGICS = frozenset({"sql", "md", "sh", "scala", "r", "fs", "bash", "html", "javascript"})
-MAGIC_LINE_RE = re.compile(r"^(%{1,2}|!)(?P<name>[A-Za-z_]\w*)?")
 
 # Why each choice departs from basedpyright's "standard" mode (everything else stays as standard):
 #   strictParameterNoneValue=false  the SDK writes ``callback: Callable[...] = None`` without
@@ -137,43 +134,6 @@ class Unit:
         return None
 
 
-def is_pycon(block: Block) -> bool:
-    """True for interactive-session blocks (``pycon`` fence, or code starting with ``>>>``)."""
-    first_word = block.info.split(None, 1)[0].lower() if block.info else ""
-    return first_word == "pycon" or block.code.lstrip().startswith(">>>")
-
-
-def strip_prompts(code: str) -> str:
-    """Keep the source of a ``pycon`` transcript; blank its output lines (same line count)."""
-    out = []
-    for line in code.split("\n"):
-        if line.startswith((">>> ", "... ")):
-            out.append(line[4:])
-        elif line.rstrip() in (">>>", "..."):
-            out.append("")
-        else:
-            out.append("")
-    return "\n".join(out)
-
-
-def comment_out_magics(code: str) -> str:
-    """Turn notebook magics into comments, keeping every line where it was.
-
-    ``%pip install x``, ``%run ./setup``, ``%restart_python``, ``!ls`` at the start of a line are
-    IPython syntax, not Python: the checker sees ``# %pip install x`` instead. A cell whose first
-    line is a language magic (``%sql``, ``%md``, ``%sh``, ``%scala``, ``%r``, ``%fs``, or their
-    ``%%`` IPython forms) holds no Python at all, so every line of it becomes a comment; after any
-    other magic (``%python``, ``%%time``) the rest of the cell is Python and is checked. Names a
-    ``%run`` notebook would define are not known: such an example must define or import them.
-    """
-    lines = code.split("\n")
-    first = next((ln for ln in lines if ln.strip()), "")
-    match = MAGIC_LINE_RE.match(first)
-    if match and first.startswith("%") and (match.group("name") or "").lower() in CELL_MAGICS:
-        return "\n".join(f"# {ln}" if ln else ln for ln in lines)
-    return "\n".join(f"# {ln}" if MAGIC_LINE_RE.match(ln) else ln for ln in lines)
-
-
 # ``pyspark.pipelines`` on a Databricks runtime is the runtime's pipelines module: the OSS-named API in its
 # Databricks flavour plus the expectation decorators (see scripts/fetch_dbconnect.py). Imports of it are
 # pointed at that union, on the same line, so Lakeflow examples are checked against what they run on.
@@ -195,9 +155,8 @@ def point_pipelines_imports(code: str) -> str:
 
 
 def prepare_source(block: Block) -> str:
-    """The block's code as the checker sees it (prompts stripped, magics commented out, pipelines mapped)."""
-    code = strip_prompts(block.code) if is_pycon(block) else block.code
-    return point_pipelines_imports(comment_out_magics(code))
+    """The block's code as the checker sees it (the Python reader's source, pipelines imports mapped)."""
+    return point_pipelines_imports(python.read(block.code, block.info).code)
 
 
 def syntax_error(source: str) -> tuple[int, str] | None:
