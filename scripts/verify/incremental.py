@@ -8,7 +8,7 @@ on the page does not. Findings are stored relative to their block's opening fenc
 reports them at its new line.
 
 The cache (``verify`` in scripts/cache.py) is keyed as a whole by every installed distribution and version and
-by the bytes of every file under ``scripts/``: upgrading a pinned tool or changing an oracle checks everything
+by the bytes of every file under ``scripts/`` but the build hooks: upgrading a pinned tool or changing an oracle checks everything
 again. Not stored: a run in which an oracle reported a finding outside the blocks it was given (it failed as a
 whole), and failed executions (a crashed Spark session is not a property of the block).
 """
@@ -32,7 +32,8 @@ NOT_STORED_ON_FAILURE = frozenset({"python-run"})
 
 def _environment() -> tuple[str, ...]:
     dists = sorted({f"{d.metadata['Name']}=={d.version}".lower() for d in metadata.distributions()})
-    code = files_digest(sorted(p for p in SCRIPTS.rglob("*") if p.is_file() and "__pycache__" not in p.parts))
+    code = files_digest(sorted(p for p in SCRIPTS.rglob("*")
+                               if p.is_file() and not {"__pycache__", "hooks"} & set(p.relative_to(SCRIPTS).parts)))
     return (code, *dists)
 
 
