@@ -1,9 +1,11 @@
 """Measured statistics of the docs, per page and per section, for the generated tables.
 
 Lines (not counting generated regions, so regenerating never changes the count), examples and statuses
-come from the Markdown model; distinct REST endpoints and CLI commands from the
-same readers the verifier uses; verified/executed/skipped counts from the verifier's JSON report
-(``reports/verification.json``, written by ``make verify``).
+come from the Markdown model; distinct REST endpoints and CLI commands from the same call finders the
+verifier uses (``scripts.verify.rest_calls``, ``scripts.verify.cli_calls``), never from an oracle, so
+nothing here imports databricks-sdk, pyspark, sqlglot or basedpyright (an endpoint is named by the index
+``scripts.verify.sdk_endpoints`` reads from the installed SDK's source files); verified/executed/skipped
+counts from the verifier's JSON report (``reports/verification.json``, written by ``make verify``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from scripts.errors import DocError
 from scripts.markers import find_regions
 from scripts.verify.cli_calls import invocations
 from scripts.verify.cli_tree import command_path
+from scripts.verify.rest_calls import rest_calls
+from scripts.verify.sdk_endpoints import load_endpoints, strip_query
 
 REPORT = Path("reports/verification.json")
 SECTIONS = ("home", "getting-started", "api", "sdk", "examples", "best-practices", "cli")
@@ -83,9 +87,24 @@ def commands_in(block: Block) -> list[str]:
     return paths
 
 
-def page_tally(page: Page, report: dict) -> Tally:
-    from scripts.verify.rest_check import endpoints_in
+def endpoints_in(block: Block) -> list[tuple[str, str]]:
+    """(METHOD, template) of every REST call in a block, for "distinct endpoints documented".
 
+    A call the SDK knows is named by the SDK's template (``/api/2.1/clusters/get``); any other
+    call by its own path without the query string. Skipped and output blocks document nothing.
+    """
+    if block.is_skipped or block.is_output:
+        return []
+    calls = rest_calls(block)
+    index = load_endpoints() if calls else None
+    out: list[tuple[str, str]] = []
+    for call in calls:
+        endpoint = index.match(call.method, call.path) if index else None
+        out.append((call.method, endpoint.template if endpoint else strip_query(call.path)))
+    return out
+
+
+def page_tally(page: Page, report: dict) -> Tally:
     generated = sum(end - start - 1 for start, end in find_regions(page.text, page.path).values())
     t = Tally(pages=1, drafts=int(page.status == "draft"), lines=page.line_count - generated,
               examples=len(page.examples))

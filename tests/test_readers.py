@@ -116,7 +116,8 @@ def test_a_pycon_fence_is_a_transcript_even_before_its_first_prompt() -> None:
 
 def test_magic_lines_become_comments_in_place() -> None:
     code = "%pip install databricks-sdk\nimport x\n  %not_at_line_start\n%%time\nx.run()\n"
-    assert python.read(code).code == "# %pip install databricks-sdk\nimport x\n  %not_at_line_start\n# %%time\nx.run()\n"
+    expected = "# %pip install databricks-sdk\nimport x\n  %not_at_line_start\n# %%time\nx.run()\n"
+    assert python.read(code) == python.PythonSource(expected, [])
 
 
 def test_shell_lines_are_comments_and_given_as_shell() -> None:
@@ -133,4 +134,5 @@ def test_a_language_cell_is_all_comment_and_no_shell() -> None:
 
 
 def test_magics_after_prompts_are_comments_too() -> None:
-    assert python.read(">>> %pip install x\n>>> !ls\nout\n") == python.PythonSource("# %pip install x\n# !ls\n\n", [(1, "ls")])
+    expected = python.PythonSource("# %pip install x\n# !ls\n\n", [(1, "ls")])
+    assert python.read(">>> %pip install x\n>>> !ls\nout\n") == expected

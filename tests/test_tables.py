@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import ROOT
 
 HUB = "# Home\n\n<!-- generated:versions -->\n<!-- /generated:versions -->\n\n<!-- generated:index -->\n<!-- /generated:index -->\n\n<!-- generated:stats -->\n<!-- /generated:stats -->\n"
 ROOT_FILE = "# Root\n\n<!-- generated:index -->\n<!-- /generated:index -->\n\n<!-- generated:stats -->\n<!-- /generated:stats -->\n"
@@ -132,3 +136,24 @@ def test_markers_shown_inside_code_fences_are_left_alone(run_cli, project):
     (project / "README.md").write_text(text)
     assert run_cli("scripts.tables", cwd=project)[0] == 0
     assert "```markdown\n<!-- generated:index -->\nexample\n<!-- /generated:index -->\n```" in (project / "README.md").read_text()
+
+
+def test_statistics_load_no_oracle_and_no_checked_library():
+    # `make tables` counts REST calls and CLI commands with the verifier's call finders, not its oracles:
+    # with databricks-sdk, pyspark, sqlglot and basedpyright made unimportable, the generator still imports.
+    code = (
+        "import sys\n"
+        "for name in ('databricks', 'pyspark', 'sqlglot', 'basedpyright'):\n"
+        "    sys.modules[name] = None\n"
+        "import scripts.stats, scripts.tables\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('scripts.verify.'))))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == [
+        "scripts.verify.base",
+        "scripts.verify.cli_calls",
+        "scripts.verify.cli_tree",
+        "scripts.verify.rest_calls",
+        "scripts.verify.sdk_endpoints",
+    ]

@@ -13,7 +13,9 @@ import pytest
 
 from scripts.docmodel import parse_page
 from scripts.verify.base import Context
-from scripts.verify.rest_check import check, endpoints_in, rest_calls, url_path
+from scripts.stats import endpoints_in
+from scripts.verify.rest_calls import rest_calls, url_path
+from scripts.verify.rest_check import check
 from scripts.verify.sdk_endpoints import FieldType, load_endpoints, match
 
 FIXTURES = Path(__file__).parent / "fixtures" / "verify" / "rest"
@@ -175,6 +177,32 @@ def test_curl_methods_follow_curl_rules():
         ("POST", "/api/2.2/jobs/run-now", "databricks api"),
         ("DELETE", "/api/2.2/jobs/delete", "curl"),  # the github.com URL and the output line are ignored
     ]
+
+
+def calls_in(tmp_path: Path, fence: str, code: str) -> list[tuple[str, str, int, object]]:
+    """(method, path, Markdown line, body) of each call in one block of a page."""
+    page = tmp_path / "page.md"
+    page.write_text(f"# Page\n\n```{fence}\n{code}```\n")
+    return [(c.method, c.path, c.line, c.body) for b in parse_page(page).blocks for c in rest_calls(b)]
+
+
+def test_shell_is_read_as_bash_reads_it(tmp_path):
+    code = (
+        "cat > later.sh <<'EOF'\n"
+        "curl -X POST https://$DATABRICKS_HOST/api/2.0/clusters/start\n"  # a heredoc body: data, not a call
+        "EOF\n"
+        "# curl https://$DATABRICKS_HOST/api/2.1/clusters/list\n"
+        "sudo curl -X DELETE \\\n"
+        '  "$DATABRICKS_HOST/api/2.2/jobs/delete" -d \'{"job_id": 1}\'\n'
+    )
+    assert calls_in(tmp_path, "bash", code) == [("DELETE", "/api/2.2/jobs/delete", 9, {"job_id": 1})]
+    session = "$ curl -s https://$DATABRICKS_HOST/api/2.1/clusters/list\ncurl -X POST $DATABRICKS_HOST/api/2.0/output\n"
+    assert calls_in(tmp_path, "console", session) == [("GET", "/api/2.1/clusters/list", 4, None)]
+
+
+def test_shell_lines_of_a_notebook_cell_are_read_as_shell(tmp_path):
+    code = "%pip install requests\n!curl -s https://$DATABRICKS_HOST/api/2.1/clusters/list\n"
+    assert calls_in(tmp_path, "python", code) == [("GET", "/api/2.1/clusters/list", 5, None)]
 
 
 def test_python_clients():

@@ -27,7 +27,7 @@ Matching prefers the template with the most fixed segments, so ``/api/2.0/permis
 reaches ``/api/2.0/permissions/jobs/{job_id}`` rather than the generic permissions template.
 ``EndpointIndex.other_methods`` and ``other_versions`` say whether a path the SDK does not call
 with that method and version exists with another method or under another version.
-(``endpoints_in(block)``, which needs the call finder, lives in ``rest_check``.)
+(``endpoints_in(block)``, which needs the call finder, lives in ``scripts.stats``.)
 """
 
 from __future__ import annotations
