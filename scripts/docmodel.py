@@ -421,13 +421,6 @@ class DocSet:
     root: Path
     pages: list[Page]
 
-    def page(self, rel: str) -> Page | None:
-        return next((p for p in self.pages if p.rel == rel), None)
-
-    @property
-    def blocks(self) -> list[Block]:
-        return [b for p in self.pages for b in p.blocks]
-
 
 def load_docs(root: Path) -> DocSet:
     """Parse every ``*.md`` under root. Raises DocError on the first bad file."""
