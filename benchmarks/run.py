@@ -1,4 +1,4 @@
-"""``python -m benchmarks.run``: build, serve, link-check, verification, page-weight and Lighthouse figures.
+"""``python -m benchmarks.run``: build, serve, link-check, verification, SQL parsing, page weight and Lighthouse.
 
 Writes ``benchmarks/results.json`` and prints a table. Every tool runs on one snapshot of the project
 (``benchmarks/.work/snap-*``), because docs/ changes while the benchmark runs. Timings are medians of
@@ -35,7 +35,7 @@ from benchmarks.common import (BENCH_VENV, ENV, ROOT, WORK, Series, SiteServer, 
 RESULTS = ROOT / "benchmarks" / "results.json"
 FIXTURE = ROOT / "tests" / "fixtures" / "links" / "broken"
 PY = sys.executable
-SECTIONS = ("build", "serve", "links", "verify", "weight", "lighthouse", "lighthouse-before")
+SECTIONS = ("build", "serve", "links", "verify", "sql-parse", "weight", "lighthouse", "lighthouse-before")
 ZENSICAL = BENCH_VENV / "bin" / "zensical"
 LYCHEE = BENCH_VENV / "bin" / "lychee"
 SERVE_PAGE = "getting-started/quickstart.md"
@@ -340,6 +340,36 @@ def bench_verify(runs: int, full_runs: int) -> dict:
     return out
 
 
+# ----------------------------------------------------------------------------------------------- sql-parse
+
+def bench_sql_parse(runs: int) -> dict:
+    """``benchmarks/sql_parse.py`` in a fresh process per run: Spark's start-up, one statement parsed 20 times,
+    and every SQL example of the docs through the SQL oracle's static check."""
+    snap = snapshot(WORK / "snap-sql")
+    work, figures = WORK / "sql-parse", WORK / "sql-parse.json"
+    env = dict(ENV, C7_CACHE_DIR=str(WORK / "sql-parse-cache"))  # the project's own caches stay untouched
+    per_run = []
+    for i in range(runs):
+        figures.unlink(missing_ok=True)
+        run, log = timed([PY, "-m", "benchmarks.sql_parse", str(snap / "docs"), str(work), "--json", str(figures)],
+                         ROOT, env)
+        if run.returncode != 0 or not figures.exists():
+            raise SystemExit(f"benchmarks.sql_parse failed (exit {run.returncode}):\n{log[-2000:]}")
+        got = json.loads(figures.read_text())
+        got |= {"parse_ms_median": median(got["parse_ms"]), "load_before": run.load_before,
+                "process_s": run.seconds}
+        per_run.append(got)
+        say(f"  sql-parse [{i + 1}/{runs}] spark up in {got['spark_start_s']:.1f} s, one parse "
+            f"{got['parse_ms_median']:.1f} ms, {got['docs_statements']} statements in {got['docs_check_s']:.2f} s")
+    last = per_run[-1]
+    return {"statement": last["statement"], "repeat": len(last["parse_ms"]), "docs_blocks": last["docs_blocks"],
+            "docs_statements": last["docs_statements"], "runs": per_run,
+            "spark_start_s_median": median([r["spark_start_s"] for r in per_run]),
+            "parse_ms_median": median([r["parse_ms_median"] for r in per_run]),
+            "docs_check_s_median": median([r["docs_check_s"] for r in per_run]),
+            "load_median": median([r["load_before"] for r in per_run])}
+
+
 # ---------------------------------------------------------------------------------------- weight, lighthouse
 
 _SITE: Path | None = None
@@ -495,6 +525,12 @@ def table(results: dict) -> str:
         if not (isinstance(s, dict) and "median_s" in s):
             continue
         rows.append((f"verify: {key}", f"{s['median_s']:.2f} s", f"n={len(s['runs'])} rc={s['returncodes']} load~{s['load_median']}"))
+    sql = results.get("sql-parse", {})
+    if sql:
+        rows.append(("sql-parse: one statement", f"{sql['parse_ms_median']:.1f} ms",
+                     f"median of {sql['repeat']} parses per run, n={len(sql['runs'])}, load~{sql['load_median']}"))
+        rows.append(("sql-parse: docs' SQL examples", f"{sql['docs_check_s_median']:.2f} s",
+                     f"{sql['docs_statements']} statements, Spark start-up {sql['spark_start_s_median']:.1f} s"))
     for key, r in results.get("weight", {}).get("pages", {}).items():
         rows.append((f"first load: {key} {r['url']}", f"{r['total_gzip_kb']} KB gz",
                      f"{r['request_count']} requests, search index loaded: {r['search_index_loaded']}"))
@@ -616,6 +652,8 @@ def main(argv: list[str] | None = None) -> int:
             data = bench_links(args.runs)
         elif section == "verify":
             data = bench_verify(args.runs, args.verify_full_runs)
+        elif section == "sql-parse":
+            data = bench_sql_parse(args.runs)
         elif section == "weight":
             data = bench_weight()
         elif section == "lighthouse":
