@@ -28,9 +28,10 @@ from pathlib import Path
 
 import yaml
 
-from benchmarks import budgets
+from benchmarks import budgets, tables
 from benchmarks.common import (BENCH_VENV, ENV, ROOT, WORK, Series, SiteServer, largest_page, load1, median, series,
                                snapshot, timed)
+from scripts.errors import DocError
 
 RESULTS = ROOT / "benchmarks" / "results.json"
 FIXTURE = ROOT / "tests" / "fixtures" / "links" / "broken"
@@ -546,65 +547,6 @@ def table(results: dict) -> str:
     return "\n".join(f"{r[0]:<{w[0]}}  {r[1]:>{w[1]}}  {r[2]}" for r in rows)
 
 
-def _secs(s: dict) -> str:
-    return ", ".join(f"{r['seconds']:.1f}" for r in s["runs"])
-
-
-def markdown(results: dict) -> str:
-    """The figures of results.json as Markdown tables (``--report``), for benchmarks/README.md."""
-    lines: list[str] = []
-    b = results.get("build", {})
-    if b:
-        lines += ["| Build | median wall | median CPU | runs (wall s) | exit codes | load (median) |", "|---|---|---|---|---|---|"]
-        for key, s in b["series"].items():
-            lines.append(f"| {s['note'] or key} | {s['median_s']:.2f} s | {s.get('median_cpu_s') or 0:.2f} s | "
-                         f"{_secs(s)} | {s['returncodes']} | {s['load_median']} |")
-        lines.append("")
-        lines += ["| Ratio | wall | CPU |", "|---|---|---|"]
-        for key, v in b.get("ratios", {}).items():
-            lines.append(f"| {key} | {v:.2f}x | {b.get('cpu_ratios', {}).get(key, '')} |")
-        lines.append("")
-    sv = results.get("serve", {})
-    if sv:
-        lines += ["| Serve | median edit-to-page | median livereload signal | runs (s) | load (median) |", "|---|---|---|---|---|"]
-        for key, s in sv.items():
-            if isinstance(s, dict) and "median_page_s" in s:
-                lines.append(f"| `{s['command']}` | {s['median_page_s']:.2f} s | {s['median_signal_s'] if s['median_signal_s'] is not None else 'n/a'} s | "
-                             f"{', '.join(f'{x:.1f}' for x in s['page_s'])} | {s['load_median']} |")
-        lines.append("")
-    for section in ("links", "verify"):
-        data = results.get(section, {})
-        if not data:
-            continue
-        lines += [f"| {section.capitalize()} | median wall | median CPU | runs (wall s) | exit codes | found | load |",
-                  "|---|---|---|---|---|---|---|"]
-        for key, s in data.items():
-            if isinstance(s, dict) and "median_s" in s:
-                found = f"{s['found']}/{s['of']}" if "found" in s else ""
-                lines.append(f"| {key}: `{s['command'].replace(sys.executable, 'python')}` | {s['median_s']:.2f} s | "
-                             f"{s.get('median_cpu_s', 0):.2f} s | {_secs(s)} | "
-                             f"{s['returncodes']} | {found} | {s['load_median']} |")
-        lines.append("")
-    w = results.get("weight", {})
-    if w:
-        lines += ["| First load | KB gzip | requests | search index loaded |", "|---|---|---|---|"]
-        for key, r in w["pages"].items():
-            lines.append(f"| {key} `{r['url']}` | {r['total_gzip_kb']} | {r['request_count']} | {r['search_index_loaded']} |")
-        lines.append("")
-    for section in ("lighthouse-before", "lighthouse"):
-        data = results.get(section, {})
-        if data.get("pages"):
-            lines += [f"| {section} | performance | accessibility | SEO | best practices | runs | load |",
-                      "|---|---|---|---|---|---|---|"]
-            for key, r in data["pages"].items():
-                s = r["median_scores"]
-                lines.append(f"| {key} `{r['url']}` | {s['performance']} | {s['accessibility']} | {s['seo']} | "
-                             f"{s['best-practices']} | {r['runs'] and [x['performance'] for x in r['runs'] if x]} | "
-                             f"{r['loads']} |")
-            lines.append("")
-    return "\n".join(lines)
-
-
 def _write(path: Path, results: dict, only: list[str]) -> dict:
     """Write the sections run now over whatever the file holds (another run may have written other sections)."""
     merged = json.loads(path.read_text()) if path.exists() else {}
@@ -624,13 +566,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lighthouse-before-runs", type=int, default=1,
                     help="runs per page on the committed (before) config; accessibility and SEO are deterministic")
     ap.add_argument("--verify-full-runs", type=int, default=1, help="runs of the full verification (0 skips it)")
-    ap.add_argument("--results", type=Path, default=RESULTS, help="where to write (sections not run are kept)")
-    ap.add_argument("--report", action="store_true", help="print results.json as Markdown tables; measure nothing")
+    ap.add_argument("--results", type=Path, default=RESULTS,
+                    help="where to write (sections not run are kept); benchmarks/README.md is updated only from the "
+                         "default")
     args = ap.parse_args(argv)
     results_path: Path = args.results
-    if args.report:
-        print(markdown(json.loads(results_path.read_text())))
-        return 0
     only = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = set(only) - set(SECTIONS)
     if unknown:
@@ -668,6 +608,13 @@ def main(argv: list[str] | None = None) -> int:
     results["meta"]["load_at_end"] = os.getloadavg()
     results = _write(results_path, results, only)
     print(table(results))
+    if results_path.resolve() == RESULTS.resolve():
+        try:
+            changed = tables.update(results_path)
+        except DocError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        say(f"benchmarks/README.md {'tables updated' if changed else 'tables already up to date'}")
     return 0
 
 

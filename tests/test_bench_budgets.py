@@ -61,7 +61,8 @@ def test_search_index_budget_fails_when_any_page_loads_it():
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ('{\n  "tolerance": 0.1,\n  oops\n}', "budgets.json:3: malformed JSON: Expecting property name enclosed in double quotes"),
+    ('{\n  "tolerance": 0.1,\n  oops\n}',
+     "budgets.json:3: malformed JSON: Expecting property name enclosed in double quotes"),
     ("[1, 2]", "budgets.json:1: expected a JSON object, found list"),
     ('{\n  "tolerance": "ten"\n}', "budgets.json:2: 'tolerance' must be a number"),
 ])
