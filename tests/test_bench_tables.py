@@ -164,8 +164,3 @@ def test_bad_input_is_reported_at_its_line_and_nothing_is_written(run_cli, proje
         assert err.startswith(expected)
         assert "Traceback" not in out + err
     assert {p.name: p.read_bytes() for p in project.iterdir()} == before
-
-
-def test_the_committed_readme_matches_the_committed_results(run_cli):
-    code, out, err = run_cli("benchmarks.tables", "--check")
-    assert code == 0, out + err
