@@ -71,8 +71,8 @@ def test_a_heredoc_in_a_session_is_part_of_its_command() -> None:
 
 
 def test_comments_start_only_where_a_word_could() -> None:
-    code = "# databricks runs list\necho a#b https://x/#/y # the rest is a comment\n"
-    assert commands(code) == [[("echo", 1), ("a#b", 1), ("https://x/#/y", 1)]]
+    code = '# databricks runs list\necho a#b "c"#d https://x/#/y # the rest is a comment\n'
+    assert commands(code) == [[("echo", 1), ("a#b", 1), ("c#d", 1), ("https://x/#/y", 1)]]
 
 
 def test_substitutions_are_read_for_their_own_commands() -> None:
