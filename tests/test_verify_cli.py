@@ -9,8 +9,8 @@ import pytest
 
 from scripts.docmodel import parse_page
 from scripts.errors import DocError
-from scripts.verify.base import Context
 from scripts.stats import commands_in
+from scripts.verify.base import Context
 from scripts.verify.cli_calls import invocations
 from scripts.verify.cli_check import check
 from scripts.verify.cli_tree import LEGACY_GROUPS, LEGACY_SUBCOMMANDS, CommandNode, check_argv, load_tree

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from scripts.docmodel import parse_page
-from scripts.verify.base import Context
 from scripts.stats import endpoints_in
+from scripts.verify.base import Context
 from scripts.verify.rest_calls import rest_calls, url_path
 from scripts.verify.rest_check import check
 from scripts.verify.sdk_endpoints import FieldType, load_endpoints, match

@@ -362,7 +362,9 @@ def _string_value(node: ast.expr | None, env: _Assignments, line: int, depth: in
     return None
 
 
-def _literal(node: ast.expr, env: _Assignments, line: int, path: JsonPath, lines: dict[JsonPath, int], block: Block, depth: int = 0) -> object:
+def _literal(
+    node: ast.expr, env: _Assignments, line: int, path: JsonPath, lines: dict[JsonPath, int], block: Block, depth: int = 0
+) -> object:
     """A JSON-like value from a literal expression; UNKNOWN for anything computed."""
     if depth > 20:
         return UNKNOWN
