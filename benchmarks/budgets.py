@@ -98,7 +98,7 @@ def targets(results: dict, budgets: dict) -> list[Target]:
     value = round(ours / lychee, 2) if ours is not None and lychee else None
     out.append(Target("link check of the docs / lychee on the built site (wall)",
                       f"≤ {figures.ratio(t['links_vs_lychee_max_ratio'])}",
-                      "not measured" if value is None else
+                      "not measured" if value is None or ours is None or lychee is None else
                       f"{figures.ratio(value)} ({figures.seconds(ours)} against {figures.seconds(lychee)})",
                       _within(value, t["links_vs_lychee_max_ratio"]), "links"))
     fixture = links.get("ours_fixture", {})

@@ -62,6 +62,10 @@ DEFECTS = {
 }
 
 
+def _ratio(a: float | None, b: float | None) -> float | None:
+    """a / b rounded to two places, or None when either was not measured."""
+    return round(a / b, 2) if a is not None and b else None
+
 def say(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')} load {load1()}] {msg}", file=sys.stderr, flush=True)
 
@@ -145,14 +149,14 @@ def bench_build(runs: int) -> dict:
     out["strict_warnings"] = [l for l in logs["mkdocs_clean"].splitlines() if l.startswith("WARNING")]
     med = {k: s.median for k, s in all_series.items()}
     cpu = {k: s.median_cpu for k, s in all_series.items()}
-    out["cpu_ratios"] = {"clean_vs_zensical_clean": round(cpu["mkdocs_clean"] / cpu["zensical_clean"], 2),
-                         "warm_vs_zensical_cached": round(cpu["mkdocs_warm"] / cpu["zensical_cached"], 2),
-                         "warm_vs_clean (cache hooks)": round(cpu["mkdocs_warm"] / cpu["mkdocs_clean"], 2),
-                         "bare_vs_ours_clean": round(cpu["bare_material"] / cpu["mkdocs_clean"], 2)
+    out["cpu_ratios"] = {"clean_vs_zensical_clean": _ratio(cpu["mkdocs_clean"], cpu["zensical_clean"]),
+                         "warm_vs_zensical_cached": _ratio(cpu["mkdocs_warm"], cpu["zensical_cached"]),
+                         "warm_vs_clean (cache hooks)": _ratio(cpu["mkdocs_warm"], cpu["mkdocs_clean"]),
+                         "bare_vs_ours_clean": _ratio(cpu["bare_material"], cpu["mkdocs_clean"])
                          } if ZENSICAL.exists() else {}
-    out["ratios"] = {"bare_vs_ours_clean": round(med["bare_material"] / med["mkdocs_clean"], 2),
-                     "warm_vs_clean (cache hooks)": round(med["mkdocs_warm"] / med["mkdocs_clean"], 2),
-                     "warm_vs_nocache (cache hooks)": round(med["mkdocs_warm"] / med["mkdocs_nocache"], 2)}
+    out["ratios"] = {"bare_vs_ours_clean": _ratio(med["bare_material"], med["mkdocs_clean"]),
+                     "warm_vs_clean (cache hooks)": _ratio(med["mkdocs_warm"], med["mkdocs_clean"]),
+                     "warm_vs_nocache (cache hooks)": _ratio(med["mkdocs_warm"], med["mkdocs_nocache"])}
     if ZENSICAL.exists():
         site = zsnap / "site"
         index = (site / "index.html").read_text() if (site / "index.html").exists() else ""
@@ -169,8 +173,8 @@ def bench_build(runs: int) -> dict:
             "extra_css_linked": "assets/extra.css" in index,
             "lazy_search_loader_in_page": "c7LoadSearchIndex" in index,
         }
-        out["ratios"]["clean_vs_zensical_clean"] = round(med["mkdocs_clean"] / med["zensical_clean"], 2)
-        out["ratios"]["warm_vs_zensical_cached"] = round(med["mkdocs_warm"] / med["zensical_cached"], 2)
+        out["ratios"]["clean_vs_zensical_clean"] = _ratio(med["mkdocs_clean"], med["zensical_clean"])
+        out["ratios"]["warm_vs_zensical_cached"] = _ratio(med["mkdocs_warm"], med["zensical_cached"])
     return out
 
 
@@ -224,7 +228,10 @@ def serve_trials(snap: Path, config: str, extra: list[str], runs: int, module: s
         for i in range(runs):
             time.sleep(1.5)
             html = _get(url)
-            epoch, req = re.search(r"livereload\((\d+),\s*(\d+)\)", html).groups()
+            found = re.search(r"livereload\((\d+),\s*(\d+)\)", html)
+            if found is None:
+                raise RuntimeError("the served page has no livereload script")
+            epoch, req = found.groups()
             token = f"bench-edit-{i}-{time.time_ns()}"
             result["loads"].append(load1())
             t0 = time.perf_counter()
@@ -559,7 +566,7 @@ def _write(path: Path, results: dict, only: list[str]) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections of {', '.join(SECTIONS)}")
     ap.add_argument("--runs", type=int, default=3, help="runs per timing (median reported)")
     ap.add_argument("--lighthouse-runs", type=int, default=3)

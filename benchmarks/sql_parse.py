@@ -44,7 +44,7 @@ def measure(docs: Path, work: Path, repeat: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.sql_parse", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.sql_parse", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("docs", type=Path, help="the docs folder whose sql examples are checked")
     parser.add_argument("work", type=Path, help="a folder for Spark's warehouse and scratch files")
     parser.add_argument("--json", type=Path, required=True, help="where to write the figures")

@@ -308,7 +308,7 @@ def update(results_path: Path = RESULTS, readme: Path = README, budgets_path: Pa
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.tables", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.tables", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--check", action="store_true", help="change nothing; print a diff and exit 1 if stale")
     parser.add_argument("--results", type=Path, default=Path("benchmarks/results.json"), help="measured figures")
     parser.add_argument("--budgets", type=Path, default=Path("benchmarks/budgets.json"), help="the budgets")

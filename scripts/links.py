@@ -151,7 +151,7 @@ class LinkChecker:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scripts.links", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m scripts.links", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--docs", type=Path, default=Path("docs"), help="docs folder (default: docs)")
     parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="mkdocs.yml for the nav check")
     parser.add_argument("--no-nav", action="store_true", help="skip the nav check")

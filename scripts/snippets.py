@@ -31,7 +31,7 @@ def snippet_findings(docs: DocSet) -> list[Finding]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scripts.snippets", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m scripts.snippets", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--docs", type=Path, default=Path("docs"))
     args = parser.parse_args(argv)
     try:

@@ -100,7 +100,7 @@ def planned(docs: DocSet, config: dict, report: dict) -> dict[Path, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scripts.tables", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m scripts.tables", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--check", action="store_true", help="change nothing; print a diff and exit 1 if stale")
     parser.add_argument("--report", type=Path, default=REPORT, help="the verifier's JSON report")
     args = parser.parse_args(argv)

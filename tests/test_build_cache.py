@@ -135,3 +135,16 @@ def test_a_cache_that_cannot_be_written_warns_and_the_strict_build_goes_on(tmp_p
     assert f"warning: cache {tmp_path / 'not-a-folder' / 'cache' / 'pages.pickle'} not written" in proc.stderr
     assert (site / "out" / "guide" / "index.html").is_file()
 
+
+
+def test_canary_a_title_taken_from_the_h1_survives_the_cache(tmp_path):
+    """The page cache restores MkDocs' private ``Page._title_from_render`` (no public API sets a page's title
+    from its render). If an upgrade of MkDocs renames it, the cached page falls back to its file name."""
+    site = _site(tmp_path)
+    config = (site / "mkdocs.yml").read_text().replace("  - Guide: guide.md", "  - guide.md")
+    (site / "mkdocs.yml").write_text(config)
+    (site / "docs" / "guide.md").write_text(GUIDE.replace("# Guide", "# Running the example"))
+    assert _build(site, "one")[:2] == (0, "0/2")
+    assert _build(site, "three")[:2] == (0, "2/0")
+    for out in ("one", "three"):
+        assert "<title>Running the example - Cache fixture</title>" in (site / out / "guide" / "index.html").read_text()

@@ -8,10 +8,8 @@ would return. The cache is ``highlight`` of scripts/cache.py (``.cache/highlight
 Markdown and by this file's code: after an upgrade nothing highlighted by the old code is served. It is written
 after a build that gained entries and keeps only the entries that build used.
 
-Two set-up costs pymdownx pays for every block, cache or no cache, are shared too: the lexer class is looked
-up by name once per name (Pygments walks its whole lexer table on each lookup), and an HTML formatter's
-token-to-class table is built once per style and class prefix (Pygments builds it in every formatter's
-constructor). Each formatter still gets its own copy of the table, so the output is what Pygments would write.
+One set-up cost pymdownx pays for every block, cache or no cache, is shared too: the lexer class is looked up
+by name once per name (Pygments walks its whole lexer table on each lookup).
 """
 
 from __future__ import annotations
@@ -21,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pymdownx.highlight as pymdownx_highlight
-from pygments.formatters.html import HtmlFormatter
 from pygments.lexers import find_lexer_class_by_name
 from pygments.util import ClassNotFound
 
@@ -37,9 +34,7 @@ def _unwrapped(function: Any) -> Any:
 
 _original = _unwrapped(pymdownx_highlight.highlight)
 _original_lexer_lookup = _unwrapped(pymdownx_highlight.get_lexer_by_name)
-_original_stylesheet = _unwrapped(HtmlFormatter._create_stylesheet)
 _lexer_classes: dict[str, Any] = {}  # alias (lower case) -> lexer class, or None when Pygments has none
-_stylesheets: dict[tuple[Any, str], tuple[dict[Any, str], dict[str, Any]]] = {}
 _cache = Cache("highlight", VERSIONS)
 
 
@@ -78,26 +73,13 @@ def lexer_by_name(alias: str, **options: Any) -> Any:
     return lexer_class(**options)
 
 
-def shared_stylesheet(formatter: Any) -> None:
-    """HtmlFormatter._create_stylesheet, computed once per (style, class prefix) and copied to each formatter."""
-    key = (formatter.style, formatter.classprefix)
-    tables = _stylesheets.get(key)
-    if tables is None:
-        _original_stylesheet(formatter)
-        tables = _stylesheets[key] = (dict(formatter.ttype2class), dict(formatter.class2style))
-    formatter.ttype2class = dict(tables[0])
-    formatter.class2style = dict(tables[1])
-
-
 cached_highlight._c7_original = _original  # type: ignore[attr-defined]
 lexer_by_name._c7_original = _original_lexer_lookup  # type: ignore[attr-defined]
-shared_stylesheet._c7_original = _original_stylesheet  # type: ignore[attr-defined]
 
 
 def on_startup(command: str, dirty: bool) -> None:
     pymdownx_highlight.highlight = cached_highlight
     pymdownx_highlight.get_lexer_by_name = lexer_by_name
-    HtmlFormatter._create_stylesheet = shared_stylesheet  # type: ignore[method-assign]
 
 
 def on_config(config: Any) -> None:

@@ -42,7 +42,7 @@ def collect(paths: list[str]) -> list[Page]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scripts.verify", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m scripts.verify", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("paths", nargs="*", help="Markdown files or folders (default: docs/)")
     parser.add_argument("--json", type=Path, help="write the JSON report here")
     parser.add_argument("--static", action="store_true", help="static checks only, no execution")
