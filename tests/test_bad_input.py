@@ -37,7 +37,7 @@ def make_tree(tmp_path: Path, name: str, content: bytes | None) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("module", ["scripts.links", "scripts.examples", "scripts.verify"])
+@pytest.mark.parametrize("module", ["scripts.links", "scripts.snippets", "scripts.verify"])
 @pytest.mark.parametrize("name", sorted(BAD_PAGES))
 def test_bad_page_is_reported_with_file_and_line(run_cli, tmp_path, module, name):
     content, line, message = BAD_PAGES[name]
@@ -49,7 +49,7 @@ def test_bad_page_is_reported_with_file_and_line(run_cli, tmp_path, module, name
     assert f"docs/{name}:{line}: {message}" in err
 
 
-@pytest.mark.parametrize("module", ["scripts.links", "scripts.examples"])
+@pytest.mark.parametrize("module", ["scripts.links", "scripts.snippets"])
 def test_a_directory_named_like_a_page(run_cli, tmp_path, module):
     root = make_tree(tmp_path, "folder.md", None)
     args = ["--root-files"] if module == "scripts.links" else []
