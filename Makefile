@@ -46,9 +46,12 @@ links: $(STAMP) ## Check every relative link, anchor, image and nav entry
 tables: $(STAMP) ## Regenerate the index, statistics and version lines in the docs
 	$(PY) -m scripts.tables
 
-check: $(STAMP) ## Link check and every generator in --check mode
+check: $(STAMP) ## Lint and type-check the tooling, check links, and every generator in --check mode
+	$(VENV)/bin/ruff check
+	$(VENV)/bin/basedpyright
 	$(PY) -m scripts.links
 	$(PY) -m scripts.tables --check
+	$(PY) -m benchmarks.tables --check
 	$(PY) -m scripts.snippets
 
 verify: $(STAMP) $(DBCONNECT) ## Verify every example with its tool and write reports/verification.json
