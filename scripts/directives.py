@@ -6,8 +6,13 @@ Syntax (documented in CONTRIBUTING.md)::
     <!-- verify: run session=etl-demo -->     run in order with the other blocks of that session
     <!-- verify: skip reason="why" -->        no check applies; the reason is shown and counted
     <!-- verify: output -->                   this block is the expected output of the block above
+    <!-- verify: run classic="why" -->        runs only on classic compute (dedicated access mode): the
+                                              reason is shown next to the block as "Classic compute only"
+    <!-- verify: legacy="why" -->             shows a deprecated API on purpose (a migration section); the
+                                              reason is shown as "Legacy"
 
-A block without a directive gets every static check of its language.
+A block without a directive gets every static check of its language. ``classic`` and ``legacy`` go with
+``run`` or stand alone (then the block gets the default checks, the ``check`` action).
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ from scripts.errors import DocError
 DIRECTIVE_RE = re.compile(r"^\s*<!--\s*verify:(?P<body>.*?)-->\s*$", re.DOTALL)
 ANY_VERIFY_RE = re.compile(r"<!--\s*verify\b")
 
+NOTES = frozenset({"classic", "legacy"})  # options that put a visible note next to the block
 # action -> (required options, allowed options)
 ACTIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "run": (frozenset(), frozenset({"session"})),
+    "check": (frozenset(), NOTES),
+    "run": (frozenset(), frozenset({"session"}) | NOTES),
     "skip": (frozenset({"reason"}), frozenset({"reason"})),
     "output": (frozenset(), frozenset()),
 }
@@ -46,6 +53,25 @@ class Directive:
     def session(self) -> str | None:
         return self.options.get("session")
 
+    @property
+    def classic(self) -> str | None:
+        """Why the block needs classic compute, or None."""
+        return self.options.get("classic")
+
+    @property
+    def legacy(self) -> str | None:
+        """Why the block shows a deprecated API on purpose, or None."""
+        return self.options.get("legacy")
+
+
+NOTE_LABELS = (("reason", "Not verified"), ("classic", "Classic compute only"), ("legacy", "Legacy"))
+
+
+def notes(directive: Directive) -> list[tuple[str, str]]:
+    """The visible notes a directive puts next to its block, as (label, text): a skip's reason, why the block
+    needs classic compute, why it shows a deprecated API."""
+    return [(label, directive.options[option]) for option, label in NOTE_LABELS if directive.options.get(option)]
+
 
 def is_directive_comment(html: str) -> bool:
     """True when an HTML block is (or tries to be) a verify directive."""
@@ -64,6 +90,8 @@ def parse_directive(html: str, path: str, line: int) -> Directive:
     if not words:
         raise DocError(path, line, "empty verify directive")
     action, *rest = words
+    if "=" in action:  # only options: the default checks, with notes
+        action, rest = "check", words
     if action not in ACTIONS:
         known = ", ".join(sorted(ACTIONS))
         raise DocError(path, line, f"unknown verify directive {action!r} (known: {known})")

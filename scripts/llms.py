@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from scripts.directives import DIRECTIVE_RE, parse_directive
+from scripts.directives import DIRECTIVE_RE, notes, parse_directive
 from scripts.docmodel import Page
 from scripts.markers import MARKER_RE
 
@@ -57,18 +57,15 @@ def _absolute(target: str, page: Page, site_url: str, md_paths: dict[str, str]) 
 
 
 def _directive_text(line: str, path: str, number: int) -> str | None:
-    """What replaces a comment line of ours: a skip reason becomes a sentence; other directives and the bounds
-    of generated regions go; any other line is kept (None)."""
+    """What replaces a comment line of ours: a directive's notes (a skip's reason, classic compute, legacy)
+    become sentences; other directives and the bounds of generated regions go; any other line is kept (None)."""
     stripped = line.strip()
     if MARKER_RE.match(stripped):
         return ""  # the bounds of a generated region
     if not DIRECTIVE_RE.match(stripped):
         return None
-    directive = parse_directive(stripped, path, number)
-    if directive.action == "skip":
-        indent = line[: len(line) - len(line.lstrip())]
-        return f"{indent}*Not verified: {directive.reason}*\n\n"
-    return ""
+    indent = line[: len(line) - len(line.lstrip())]
+    return "".join(f"{indent}*{label}: {text}*\n\n" for label, text in notes(parse_directive(stripped, path, number)))
 
 
 def _container_heading(match: re.Match[str]) -> str:

@@ -40,6 +40,8 @@ def test_page_markdown_makes_links_absolute_flattens_containers_and_keeps_code_v
         "\n"
         "## List jobs\n"
         "\n"
+        "*Classic compute only: reads the SparkContext*\n"
+        "\n"
         "```python\n"
         "print(1)\n"
         "```\n"
