@@ -95,8 +95,8 @@ def series(label: str, cmd: list[str], cwd: Path, runs: int, prepare=None, env: 
             prepare()
         run, out = timed(cmd, cwd, env)
         s.runs.append(run)
-        print(f"  {label} [{i + 1}/{runs}] {run.seconds:.2f} s cpu {run.cpu_seconds:.2f} s rc={run.returncode} load={run.load_before}",
-              file=sys.stderr, flush=True)
+        print(f"  {label} [{i + 1}/{runs}] {run.seconds:.2f} s cpu {run.cpu_seconds:.2f} s "
+              f"rc={run.returncode} load={run.load_before}", file=sys.stderr, flush=True)
     return s, out
 
 

@@ -29,8 +29,20 @@ from pathlib import Path
 import yaml
 
 from benchmarks import budgets, tables
-from benchmarks.common import (BENCH_VENV, ENV, ROOT, WORK, Series, SiteServer, largest_page, load1, median, series,
-                               snapshot, timed)
+from benchmarks.common import (
+    BENCH_VENV,
+    ENV,
+    ROOT,
+    WORK,
+    Series,
+    SiteServer,
+    largest_page,
+    load1,
+    median,
+    series,
+    snapshot,
+    timed,
+)
 from scripts.errors import DocError
 
 RESULTS = ROOT / "benchmarks" / "results.json"
@@ -122,7 +134,8 @@ def bench_build(runs: int) -> dict:
         ("mkdocs_clean", mk, snap, drop_cache, ENV),
         ("mkdocs_warm", mk, snap, None, ENV),
         ("mkdocs_nocache", mk + ["-f", nocache_cfg.name], snap, None, ENV),
-        ("bare_material", [PY, "-m", "mkdocs", "build", "-f", bare_cfg.name, "--site-dir", "site-bare"], snap, None, ENV),
+        ("bare_material", [PY, "-m", "mkdocs", "build", "-f", bare_cfg.name, "--site-dir", "site-bare"],
+         snap, None, ENV),
     ]
     if ZENSICAL.exists():
         variants += [("zensical_clean", [str(ZENSICAL), "build", "--clean"], zsnap, None, zenv),
@@ -143,10 +156,10 @@ def bench_build(runs: int) -> dict:
                 prepare()
             run, logs[key] = timed(cmd, cwd, env)
             all_series[key].runs.append(run)
-            print(f"  {key} [{i + 1}/{runs}] {run.seconds:.2f} s cpu {run.cpu_seconds:.2f} s rc={run.returncode} load={run.load_before}",
-                  file=sys.stderr, flush=True)
+            print(f"  {key} [{i + 1}/{runs}] {run.seconds:.2f} s cpu {run.cpu_seconds:.2f} s "
+                  f"rc={run.returncode} load={run.load_before}", file=sys.stderr, flush=True)
     out["series"] = {k: s.as_dict() for k, s in all_series.items()}
-    out["strict_warnings"] = [l for l in logs["mkdocs_clean"].splitlines() if l.startswith("WARNING")]
+    out["strict_warnings"] = [line for line in logs["mkdocs_clean"].splitlines() if line.startswith("WARNING")]
     med = {k: s.median for k, s in all_series.items()}
     cpu = {k: s.median_cpu for k, s in all_series.items()}
     out["cpu_ratios"] = {"clean_vs_zensical_clean": _ratio(cpu["mkdocs_clean"], cpu["zensical_clean"]),
@@ -163,7 +176,8 @@ def bench_build(runs: int) -> dict:
         zlog = logs["zensical_clean"]
         out["zensical_behaviour"] = {
             "exit_codes": out["series"]["zensical_clean"]["returncodes"],
-            "issues_reported": [l.strip() for l in zlog.splitlines() if "issue" in l or "does not exist" in l][:6],
+            "issues_reported": [line.strip() for line in zlog.splitlines()
+                                if "issue" in line or "does not exist" in line][:6],
             "html_pages": len(list(site.rglob("*.html"))),
             "llms_txt_written (our hook)": (site / "llms.txt").exists(),
             "page_cache_written (our hook)": (zsnap / ".cache" / "pages.pickle").exists(),
@@ -309,11 +323,11 @@ def bench_links(runs: int) -> dict:
         say("lychee on the fixture's built site")
         s, log = series("lychee fixture", ly + ["site/"], fix, runs)
         out["lychee_fixture"] = s.as_dict() | defects_found(log) | {"summary": _lychee_summary(log), "output": [
-            l for l in log.splitlines() if "[" in l][:30]}
+            line for line in log.splitlines() if "[" in line][:30]}
     say("mkdocs build --strict with our validation settings on the fixture")
     s, log = series("mkdocs validation fixture", [PY, "-m", "mkdocs", "build", "--strict", "-f",
                                                   "mkdocs.validation.yml", "--site-dir", "site-v"], fix, runs)
-    warnings = [l for l in log.splitlines() if l.startswith(("WARNING", "INFO    -  Doc file"))]
+    warnings = [line for line in log.splitlines() if line.startswith(("WARNING", "INFO    -  Doc file"))]
     out["mkdocs_validation_fixture"] = s.as_dict() | defects_found("\n".join(warnings)) | {"output": warnings}
     return out
 
@@ -330,7 +344,7 @@ def _lychee_summary(log: str) -> dict:
             per_file[current] = per_file.get(current, 0) + 1
             kind = "root-relative link (no --root-dir)" if "root-relative" in line else line.rsplit("|", 1)[-1].strip()
             kinds[kind] = kinds.get(kind, 0) + 1
-    total = [l.strip() for l in log.splitlines() if "Total" in l]
+    total = [line.strip() for line in log.splitlines() if "Total" in line]
     return {"errors_per_file": per_file, "errors_by_kind": kinds, "total_line": total[-1] if total else ""}
 
 
@@ -424,7 +438,8 @@ def bench_weight() -> dict:
         out["after_opening_search_home"] = open_search_then_weigh(browser, base)
         browser.close()
     for r in out["pages"].values():
-        r["requests"] = [{k: q[k] for k in ("url", "type", "bytes", "gzip_bytes")} | {"url": q["url"].split("/c7-databricks", 1)[-1]}
+        r["requests"] = [{k: q[k] for k in ("url", "type", "bytes", "gzip_bytes")}
+                         | {"url": q["url"].split("/c7-databricks", 1)[-1]}
                          for q in r["requests"]]
     return out
 
@@ -480,7 +495,8 @@ def bench_lighthouse(runs: int, before: bool = False) -> dict:
             for r in ok:
                 failing.update(r["failing_audits"])
             out["pages"][name] = {"url": rel or "/", "median_scores": scores, "median_metrics_ms": metrics,
-                                  "runs": [r.get("scores") for r in results], "loads": [r["load_before"] for r in results],
+                                  "runs": [r.get("scores") for r in results],
+                                  "loads": [r["load_before"] for r in results],
                                   "failing_audits": failing,
                                   "performance_opportunities": ok[-1]["performance_opportunities"] if ok else {}}
     return out
@@ -515,7 +531,9 @@ def table(results: dict) -> str:
     rows = [("figure", "median", "runs / note")]
     b = results.get("build", {})
     for key, s in b.get("series", {}).items():
-        rows.append((f"build: {key}", f"{s['median_s']:.2f} s", f"cpu {s['median_cpu_s']:.2f} s, n={len(s['runs'])} rc={s['returncodes']} load~{s['load_median']}"))
+        rows.append((f"build: {key}", f"{s['median_s']:.2f} s",
+                     f"cpu {s['median_cpu_s']:.2f} s, n={len(s['runs'])} "
+                     f"rc={s['returncodes']} load~{s['load_median']}"))
     for key, v in b.get("ratios", {}).items():
         rows.append((f"ratio (wall): {key}", f"{v:.2f}x", ""))
     for key, v in b.get("cpu_ratios", {}).items():
@@ -532,7 +550,8 @@ def table(results: dict) -> str:
     for key, s in results.get("verify", {}).items():
         if not (isinstance(s, dict) and "median_s" in s):
             continue
-        rows.append((f"verify: {key}", f"{s['median_s']:.2f} s", f"n={len(s['runs'])} rc={s['returncodes']} load~{s['load_median']}"))
+        rows.append((f"verify: {key}", f"{s['median_s']:.2f} s",
+                     f"n={len(s['runs'])} rc={s['returncodes']} load~{s['load_median']}"))
     sql = results.get("sql-parse", {})
     if sql:
         rows.append(("sql-parse: one statement", f"{sql['parse_ms_median']:.1f} ms",
@@ -584,7 +603,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown section(s): {', '.join(sorted(unknown))}")
     WORK.mkdir(parents=True, exist_ok=True)
     results = json.loads(results_path.read_text()) if results_path.exists() else {}
-    results["meta"] = {"started": datetime.datetime.now().isoformat(timespec="seconds"), "load_at_start": os.getloadavg(),
+    results["meta"] = {"started": datetime.datetime.now().isoformat(timespec="seconds"),
+                       "load_at_start": os.getloadavg(),
                        "runs": args.runs, "sections_run": only, "versions": versions()}
     for section in SECTIONS:
         if section not in only:
