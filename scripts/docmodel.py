@@ -252,7 +252,8 @@ def _inline_text(token: Token) -> str:
 
 
 def _closing_fence_ok(lines: list[str], token: Token) -> bool:
-    assert token.map is not None
+    if token.map is None:
+        raise RuntimeError("a fence token without a source line map")
     last = token.map[1] - 1
     if last <= token.map[0]:
         return False
@@ -382,7 +383,8 @@ def _parse_text(path: Path, rel: str | None, text: str) -> Page:
                 page.links.append(Link(m.group("url"), _locate(all_lines, line - 1, line + 50, m.group("url")), kind))
             continue
         if tok.type == "fence":
-            assert tok.map is not None
+            if tok.map is None:
+                raise RuntimeError(f"{shown}:{line}: a fence token without a source line map")
             if not _closing_fence_ok(body_lines, tok):
                 raise DocError(shown, line, f"unclosed code fence {tok.markup}{tok.info.split(' ')[0]}")
             if pending is not None and pending_line != line - 1:

@@ -91,7 +91,9 @@ class LinkChecker:
             path_part, anchor = unquote(parts.path), parts.fragment
             if not path_part:
                 if anchor and anchor not in page.anchors:
-                    findings.append(Finding(shown, link.line, f"anchor #{anchor} not found on this page{_hint(anchor, page)}", "anchor"))
+                    findings.append(Finding(shown, link.line,
+                                            f"anchor #{anchor} not found on this page{_hint(anchor, page)}",
+                                            "anchor"))
                 continue
             if path_part.startswith("/"):
                 findings.append(Finding(shown, link.line, f"absolute link {target!r}: use a relative path", "link"))
@@ -103,12 +105,14 @@ class LinkChecker:
                 findings.append(Finding(shown, link.line, f"{kind} target not found: {path_part}", kind))
                 continue
             if wrong_case is not None:
-                findings.append(Finding(shown, link.line, f"{kind} target case differs: {path_part}: {wrong_case}", "case"))
+                findings.append(Finding(shown, link.line, f"{kind} target case differs: {path_part}: {wrong_case}",
+                                        "case"))
                 continue
             if dest.is_dir():
                 index = dest / "index.md"
                 if not index.is_file():
-                    findings.append(Finding(shown, link.line, f"link to a folder without index.md: {path_part}", "link"))
+                    findings.append(Finding(shown, link.line, f"link to a folder without index.md: {path_part}",
+                                            "link"))
                     continue
                 dest = index
             if anchor:
@@ -116,7 +120,9 @@ class LinkChecker:
                     continue
                 target_page = self.page_at(dest)
                 if target_page is not None and anchor not in target_page.anchors:
-                    findings.append(Finding(shown, link.line, f"anchor #{anchor} not found in {path_part}{_hint(anchor, target_page)}", "anchor"))
+                    findings.append(Finding(shown, link.line,
+                                            f"anchor #{anchor} not found in {path_part}{_hint(anchor, target_page)}",
+                                            "anchor"))
         return findings
 
     def check_nav(self, config_path: Path) -> list[Finding]:

@@ -22,7 +22,9 @@ from scripts.markers import MARKER_RE
 
 MD_NAME = "index.md"  # the Markdown copy of a page sits next to its index.html
 # Material's containers: content tabs (=== "Title") and admonitions (!!! kind "Title", ??? for collapsible).
-CONTAINER_RE = re.compile(r'^(?P<indent>[ ]*)(?P<mark>===|!!!|\?\?\?)\+?[ \t]+(?P<kind>[\w-]+)?[ \t]*(?:"(?P<title>[^"]*)")?\s*$')
+CONTAINER_RE = re.compile(
+    r'^(?P<indent>[ ]*)(?P<mark>===|!!!|\?\?\?)\+?[ \t]+(?P<kind>[\w-]+)?[ \t]*(?:"(?P<title>[^"]*)")?\s*$'
+)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,9 @@ def load_config(path: Path = Path("mkdocs.yml")) -> dict[str, Any]:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)  # noqa: S506 - safe subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise DocError(path, (mark.line + 1) if mark else 1, f"malformed YAML: {getattr(exc, 'problem', exc)}") from None
+        raise DocError(
+            path, (mark.line + 1) if mark else 1, f"malformed YAML: {getattr(exc, 'problem', exc)}"
+        ) from None
     except UnicodeDecodeError:
         raise DocError(path, 1, "invalid UTF-8") from None
     if not isinstance(data, dict):

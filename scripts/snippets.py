@@ -25,7 +25,8 @@ def snippet_findings(docs: DocSet) -> list[Finding]:
                 findings.append(Finding(block.path, block.line, "code block has no heading above it", "snippet"))
             elif not block.prose_before:
                 findings.append(Finding(block.path, block.line,
-                                        "code block has no sentence of context between it and the heading or block above",
+                                        "code block has no sentence of context between it and the heading "
+                                        "or block above",
                                         "snippet"))
     return findings
 

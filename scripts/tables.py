@@ -58,7 +58,8 @@ def index_table(docs: DocSet, order: list[str], per_page: dict[str, Tally], pref
 
 def stats_table(per_section: dict[str, Tally], total: Tally) -> str:
     rows = [
-        "| Section | Pages | Drafts | Lines | Examples | Verified | Executed | Skipped | Failed | REST endpoints | CLI commands |",
+        "| Section | Pages | Drafts | Lines | Examples | Verified | Executed | Skipped | Failed "
+        "| REST endpoints | CLI commands |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
 
@@ -88,7 +89,9 @@ def planned(docs: DocSet, config: dict, report: dict) -> dict[Path, str]:
         text = read_text(path)
         contents = {"index": index_table(docs, order, per_page, prefix), "stats": stats_table(per_section, total)}
         if path == Path("docs/index.md"):
-            contents["versions"] = f"*Examples are verified against {', '.join(f'{k} {v}' for k, v in versions.items())}.*"
+            contents["versions"] = (
+                f"*Examples are verified against {', '.join(f'{k} {v}' for k, v in versions.items())}.*"
+            )
         out[path] = replace_regions(text, path, contents, required={"index", "stats"})
     for page in docs.pages:
         if page.path in out or page.path.resolve() in {p.resolve() for p in out}:

@@ -508,7 +508,8 @@ def _node_at(node: CommandNode, res: Resolution, word: int) -> CommandNode:
     """The node named by path word ``word`` of a resolution ending at ``node``."""
     up = node
     for _ in range(len(res.path_words) - 1 - res.path_words.index(word)):
-        assert up.parent is not None
+        if up.parent is None:
+            raise RuntimeError("a resolved command path is deeper than the command tree")
         up = up.parent
     return up
 

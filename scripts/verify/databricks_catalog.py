@@ -68,7 +68,8 @@ def check_create_volume(c: Cursor, f: FormChecker) -> None:
 def check_schema_managed_location(c: Cursor, f: FormChecker) -> None:
     """CREATE SCHEMA ... MANAGED LOCATION 'path': Spark parses it with a plain LOCATION."""
     found = c.stmt.has_sequence("MANAGED", "LOCATION")
-    assert found is not None
+    if found is None:
+        raise RuntimeError("CREATE SCHEMA ... MANAGED LOCATION form chosen for a statement without MANAGED LOCATION")
     f.spark_rewrite(c.stmt, [(found.start, found.end, "")], "CREATE SCHEMA ... MANAGED LOCATION")
 
 

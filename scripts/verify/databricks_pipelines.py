@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from scripts.verify.sql_grammar import Cursor, FormChecker, skip_group
 from scripts.verify.sql_statements import SqlSyntaxError, Statement, Token
 
+
 def check_pipeline_dataset(c: Cursor, f: FormChecker) -> None:
     """CREATE [OR REFRESH] STREAMING TABLE / CREATE [OR REPLACE|OR REFRESH] MATERIALIZED VIEW.
 
@@ -82,7 +83,7 @@ def _without_expectations(c: Cursor, inside: Sequence[Token]) -> list[tuple[int,
     kept = [not _is_expectation(c, element) for element in elements]
     if not any(kept):
         return None
-    edits = [(e[0].start, e[-1].end, "") for e, keep in zip(elements, kept) if not keep]
+    edits = [(e[0].start, e[-1].end, "") for e, keep in zip(elements, kept, strict=True) if not keep]
     for k, comma in enumerate(commas):
         if not (kept[k + 1] and any(kept[: k + 1])):
             edits.append((comma.start, comma.end, ""))

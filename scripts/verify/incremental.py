@@ -8,9 +8,9 @@ on the page does not. Findings are stored relative to their block's opening fenc
 reports them at its new line.
 
 The cache (``verify`` in scripts/cache.py) is keyed as a whole by every installed distribution and version and
-by the bytes of every file under ``scripts/`` but the build hooks: upgrading a pinned tool or changing an oracle checks everything
-again. Not stored: a run in which an oracle reported a finding outside the blocks it was given (it failed as a
-whole), and failed executions (a crashed Spark session is not a property of the block).
+by the bytes of every file under ``scripts/`` but the build hooks: upgrading a pinned tool or changing an oracle
+checks everything again. Not stored: a run in which an oracle reported a finding outside the blocks it was given
+(it failed as a whole), and failed executions (a crashed Spark session is not a property of the block).
 """
 
 from __future__ import annotations
@@ -72,7 +72,9 @@ def units(blocks: Sequence[Block]) -> list[list[Block]]:
 def _unit_key(oracle: str, unit: Sequence[Block]) -> str:
     digest = hashlib.sha256(oracle.encode())
     for block in unit:
-        directive = None if block.directive is None else (block.directive.action, sorted(block.directive.options.items()))
+        directive = (
+            None if block.directive is None else (block.directive.action, sorted(block.directive.options.items()))
+        )
         digest.update(repr((block.language, block.info, directive, block.code)).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 

@@ -304,7 +304,7 @@ def compare_output(actual: str, expected: str) -> tuple[int, str] | None:
     want, got = norm(expected), norm(actual)
     if want == got:
         return None
-    first = next((i for i, (a, b) in enumerate(zip(want, got)) if a != b), min(len(want), len(got)))
+    first = next((i for i, (a, b) in enumerate(zip(want, got, strict=False)) if a != b), min(len(want), len(got)))
     diff = list(difflib.unified_diff(want, got, "expected", "actual", n=1, lineterm=""))[2:]
     if len(diff) > MAX_DIFF_LINES:
         diff = diff[:MAX_DIFF_LINES] + [f"... ({len(diff) - MAX_DIFF_LINES} more diff lines)"]
@@ -338,7 +338,11 @@ def check(blocks: Sequence[Block], ctx: Context, timeout: float = TIMEOUT_SECOND
     for block in runnable:
         line = dbutils_use(block)
         if line is not None:
-            result.fail(block, "uses dbutils, which exists only on Databricks: this block cannot run locally; remove `run`", code_line(block, line))
+            result.fail(
+                block,
+                "uses dbutils, which exists only on Databricks: this block cannot run locally; remove `run`",
+                code_line(block, line),
+            )
             blocked.add(key(block))
     if not ctx.execute:
         return result
@@ -357,7 +361,11 @@ def check(blocks: Sequence[Block], ctx: Context, timeout: float = TIMEOUT_SECOND
             with working_environment(cwd, ctx.work_dir):
                 outcome = run_block(block, namespace, guard, timeout)
             if not spark_local.ensure_alive():
-                result.fail(block, "the block stopped the shared SparkSession (spark.stop()); examples must not stop it", block.line)
+                result.fail(
+                    block,
+                    "the block stopped the shared SparkSession (spark.stop()); examples must not stop it",
+                    block.line,
+                )
                 break
             if outcome.error is not None:
                 line = code_line(block, outcome.error_line) if outcome.error_line is not None else block.line
@@ -369,7 +377,11 @@ def check(blocks: Sequence[Block], ctx: Context, timeout: float = TIMEOUT_SECOND
                 mismatch = compare_output(outcome.stdout, expected.code)
                 if mismatch is not None:
                     offset, diff = mismatch
-                    result.fail(expected, f"output differs from what the block above prints:\n{diff}", code_line(expected, offset))
+                    result.fail(
+                        expected,
+                        f"output differs from what the block above prints:\n{diff}",
+                        code_line(expected, offset),
+                    )
     if spark_local.spark_started():
         spark_local.reset_state(spark_local.get_spark(ctx.work_dir))
     return result

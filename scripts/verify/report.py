@@ -14,7 +14,9 @@ from pathlib import Path
 from scripts.cache import write_atomic
 from scripts.verify.runner import RunResult
 
-TOOLS = ("databricks-sdk", "pyspark", "delta-spark", "mlflow", "basedpyright", "sqlglot", "jsonschema", "detect-secrets")
+TOOLS = (
+    "databricks-sdk", "pyspark", "delta-spark", "mlflow", "basedpyright", "sqlglot", "jsonschema", "detect-secrets"
+)
 COLUMNS = ("blocks", "static", "executed", "skipped", "failed")
 
 

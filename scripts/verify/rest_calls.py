@@ -94,7 +94,8 @@ def url_path(url: str) -> str | None:
     """
     url = url.strip().strip("\"'")
     m = HOST_RE.match(url)
-    assert m is not None
+    if m is None:
+        raise RuntimeError(f"HOST_RE, whose parts are all optional, did not match {url!r}")
     host, path = m.group("host"), url[m.end() :]
     if host and not re.search(r"[$<{]|databricks", host, re.I):
         return None
@@ -183,7 +184,8 @@ def _http_calls(block: Block) -> Iterator[RestCall]:
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
         m = REQUEST_LINE_RE.match(lines[start])
-        assert m is not None
+        if m is None:
+            raise RuntimeError(f"request line {start} was chosen by REQUEST_LINE_RE but does not match it")
         path = url_path(m.group("url"))
         if path is None:
             continue
@@ -346,7 +348,8 @@ def _string_value(node: ast.expr | None, env: _Assignments, line: int, depth: in
             if isinstance(part, ast.Constant):
                 parts.append(str(part.value))
             else:
-                assert isinstance(part, ast.FormattedValue)
+                if not isinstance(part, ast.FormattedValue):
+                    raise TypeError(f"unexpected f-string part {type(part).__name__}")
                 inner = _string_value(part.value, env, line, depth + 1) if isinstance(part.value, ast.Name) else None
                 parts.append(inner if inner is not None else "{x}")
         return "".join(parts)
@@ -363,14 +366,20 @@ def _string_value(node: ast.expr | None, env: _Assignments, line: int, depth: in
 
 
 def _literal(
-    node: ast.expr, env: _Assignments, line: int, path: JsonPath, lines: dict[JsonPath, int], block: Block, depth: int = 0
+    node: ast.expr,
+    env: _Assignments,
+    line: int,
+    path: JsonPath,
+    lines: dict[JsonPath, int],
+    block: Block,
+    depth: int = 0,
 ) -> object:
     """A JSON-like value from a literal expression; UNKNOWN for anything computed."""
     if depth > 20:
         return UNKNOWN
     if isinstance(node, ast.Dict):
         out: dict[str, object] = {}
-        for k, v in zip(node.keys, node.values):
+        for k, v in zip(node.keys, node.values, strict=True):
             if isinstance(k, ast.Constant) and isinstance(k.value, str):
                 lines[(*path, k.value)] = code_line(block, k.lineno - 1)
                 out[k.value] = _literal(v, env, line, (*path, k.value), lines, block, depth + 1)

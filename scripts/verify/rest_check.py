@@ -71,7 +71,9 @@ def _path_findings(index: EndpointIndex, call: RestCall) -> tuple[Endpoint | Non
         target = others[0]
         family = _family(target.template, target.version)
         used = target.version or "?"
-        relation = "an older version" if _version_key(call_version) < _version_key(used) else "not a version the SDK calls"
+        relation = (
+            "an older version" if _version_key(call_version) < _version_key(used) else "not a version the SDK calls"
+        )
         how = f"{target.method} {target.template}"
         message = f"{shown}: {family} is {used} in {sdk}, not {call_version} ({relation}; the SDK calls {how})"
         if target.method != call.method:
@@ -91,7 +93,11 @@ def _closest_template(index: EndpointIndex, method: str, path: str) -> str | Non
             continue
         template_segments = path_segments(endpoint.template)
         if len(template_segments) == len(segments):  # compare the fixed parts after /api/<version>
-            pairs = [(s, t) for s, t in zip(segments, template_segments) if "{" not in t and t != "api" and t != endpoint.version]
+            pairs = [
+                (s, t)
+                for s, t in zip(segments, template_segments, strict=True)
+                if "{" not in t and t != "api" and t != endpoint.version
+            ]
             ours, theirs = "/".join(s for s, _ in pairs), "/".join(t for _, t in pairs)
         else:
             ours = "/".join(s for s in segments if s != "api" and s != version_of(path))
@@ -126,7 +132,9 @@ def body_findings(index: EndpointIndex, endpoint: Endpoint, call: RestCall) -> l
             here = (*path, name)
             if name not in known:
                 close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.7)
-                hint = f"; did you mean {'.'.join([_json_path(path), close[0]]) if path else close[0]}?" if close else ""
+                hint = (
+                    f"; did you mean {'.'.join([_json_path(path), close[0]]) if path else close[0]}?" if close else ""
+                )
                 line = call.key_lines.get(here, call.line)
                 out.append((line, f"{shown}: body field {_json_path(here)} is not a field of {owner}{hint}"))
                 continue

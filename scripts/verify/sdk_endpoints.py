@@ -51,7 +51,8 @@ FREE_NAMES = frozenset({"Any", "dict", "Dict", "object", "Struct", "Value", "Jso
 VERSION_RE = re.compile(r"^(?:\d+\.\d+|v\d+(?:(?:alpha|beta)\d*)?)$")
 PLACEHOLDER_RE = re.compile(r"\{([^{}]+)\}")
 DOC_FORMAT_RE = re.compile(
-    r"(?:[Ff]ormat:|in the form|of the form|[Rr]esource name:)\s*(?:``(?P<quoted>[^`]+)``|(?P<bare>[\w\-{}<>.*]+/[\w\-{}/<>.*]+))"
+    r"(?:[Ff]ormat:|in the form|of the form|[Rr]esource name:)\s*"
+    r"(?:``(?P<quoted>[^`]+)``|(?P<bare>[\w\-{}<>.*]+/[\w\-{}/<>.*]+))"
 )
 
 
@@ -328,7 +329,11 @@ class _Extractor:
     def collect(self) -> None:
         for module in self.modules.values():
             for cls in module.tree.body:
-                if isinstance(cls, ast.ClassDef) and cls.name not in module.dataclasses and cls.name not in module.enums:
+                if (
+                    isinstance(cls, ast.ClassDef)
+                    and cls.name not in module.dataclasses
+                    and cls.name not in module.enums
+                ):
                     for fn in cls.body:
                         if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
                             self._collect_function(module, cls.name, fn)
@@ -363,7 +368,9 @@ class _Extractor:
                 )
             )
 
-    def _body_type(self, module: _Module, service: str, fn: ast.FunctionDef | ast.AsyncFunctionDef, body: ast.expr | None) -> str | None:
+    def _body_type(
+        self, module: _Module, service: str, fn: ast.FunctionDef | ast.AsyncFunctionDef, body: ast.expr | None
+    ) -> str | None:
         if body is None or (isinstance(body, ast.Constant) and body.value is None):
             return None
         params = {a.arg: a.annotation for a in [*fn.args.args, *fn.args.kwonlyargs]}
@@ -404,7 +411,7 @@ class _Extractor:
 
     def _dict_fields(self, module: _Module, params: dict[str, ast.expr | None], node: ast.Dict) -> dict[str, FieldType]:
         out: dict[str, FieldType] = {}
-        for k, v in zip(node.keys, node.values):
+        for k, v in zip(node.keys, node.values, strict=True):
             if isinstance(k, ast.Constant) and isinstance(k.value, str):
                 source = _first_name(v, set(params))
                 out[k.value] = self.resolve(module, params.get(source)) if source else FieldType("any")
@@ -413,7 +420,12 @@ class _Extractor:
 
 def _is_api_do(func: ast.expr) -> bool:
     """``self._api.do`` or ``self._client._api.do``."""
-    return isinstance(func, ast.Attribute) and func.attr == "do" and isinstance(func.value, ast.Attribute) and func.value.attr == "_api"
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "do"
+        and isinstance(func.value, ast.Attribute)
+        and func.value.attr == "_api"
+    )
 
 
 def _as_dict_receiver(node: ast.expr) -> str | None:
@@ -480,7 +492,8 @@ def _template(node: ast.expr | None) -> tuple[str, set[str]] | None:
         if isinstance(part, ast.Constant):
             parts.append(str(part.value))
             continue
-        assert isinstance(part, ast.FormattedValue)
+        if not isinstance(part, ast.FormattedValue):
+            raise TypeError(f"unexpected f-string part {type(part).__name__}")
         expr = part.value
         if i == 0 and isinstance(expr, ast.Attribute) and expr.attr in ("_hostname", "host", "_host"):
             continue  # f"{self._hostname}/api/..."
@@ -631,7 +644,10 @@ def _from_json(data: Any) -> EndpointIndex:  # pyright: ignore[reportAny, report
         for e in data["endpoints"]
     ]
     types = {
-        str(ref): {str(name): FieldType(str(t[0]), None if t[1] is None else str(t[1]), str(t[2])) for name, t in fields.items()}
+        str(ref): {
+            str(name): FieldType(str(t[0]), None if t[1] is None else str(t[1]), str(t[2]))
+            for name, t in fields.items()
+        }
         for ref, fields in data["types"].items()
     }
     return EndpointIndex(str(data["sdk_version"]), endpoints, types)

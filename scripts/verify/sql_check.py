@@ -74,7 +74,8 @@ def check_statement(spark: SparkSession, code: str, stmt: Statement) -> Statemen
         if form is None:
             message = f"Spark SQL parser: {spark_error.message}"
             return StatementVerdict(stmt, error=SqlSyntaxError(message, stmt.line + spark_error.line - 1))
-    assert form is not None
+    if form is None:
+        raise RuntimeError("a statement with no Databricks form reached the grammar check")
     name, grammar = form
     if grammar is None:
         return StatementVerdict(stmt, name, check_with_sqlglot(stmt, name))
@@ -128,8 +129,8 @@ def _cannot_run(verdict: BlockVerdict) -> tuple[int, str] | None:
 def _execute(spark: SparkSession, result: OracleResult, verdict: BlockVerdict) -> bool:
     """Run a block's statements in order; True when all of them succeeded."""
     block = verdict.block
-    from pyspark.errors import PySparkException
     from py4j.protocol import Py4JJavaError
+    from pyspark.errors import PySparkException
 
     mark_dirty()
     for v in verdict.statements:

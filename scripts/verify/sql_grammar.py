@@ -96,7 +96,9 @@ class Cursor:
         while self.accept_op("."):
             out.append(self.identifier(f"a name part after '.' in {'.'.join(out)}"))
         if len(out) > parts:
-            raise SqlSyntaxError(f"{self.form}: {'.'.join(out)} has more than {parts} name parts", self.toks[self.i - 1].line)
+            raise SqlSyntaxError(
+                f"{self.form}: {'.'.join(out)} has more than {parts} name parts", self.toks[self.i - 1].line
+            )
         return ".".join(out)
 
     def name_or_path(self, what: str = "a table name or a quoted path") -> None:
