@@ -31,7 +31,8 @@ def run_cli(tests_cache):
 
     def _run(module: str, *args: str, cwd: Path = ROOT, timeout: float = 300,
              cache_dir: Path | None = None) -> tuple[int, str, str]:
-        env = dict(os.environ, PYTHONPATH=str(ROOT), NO_MKDOCS_2_WARNING="1", C7_CACHE_DIR=str(cache_dir or tests_cache))
+        env = dict(os.environ, PYTHONPATH=str(ROOT), NO_MKDOCS_2_WARNING="1",
+                   C7_CACHE_DIR=str(cache_dir or tests_cache))
         proc = subprocess.run([sys.executable, "-m", module, *args], cwd=cwd, env=env,
                               capture_output=True, text=True, timeout=timeout)
         return proc.returncode, proc.stdout, proc.stderr

@@ -67,7 +67,11 @@ def test_search_index_loads_only_when_search_is_opened(context, site_url):
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("MERGE INTO", ("sdk/delta-lake/", "examples/sql/")), ("run-now", ("api/jobs/",)), ("secret scope", ("api/secrets/",))],
+    [
+        ("MERGE INTO", ("sdk/delta-lake/", "examples/sql/")),
+        ("run-now", ("api/jobs/",)),
+        ("secret scope", ("api/secrets/",)),
+    ],
 )
 def test_search_finds_the_right_pages(context, site_url, query, expected):
     page = context.new_page()

@@ -13,7 +13,8 @@ def test_headings_slugs_links_and_blocks():
         (1, "model-fixture", 7), (2, "create-a-cluster", 9), (2, "create-a-cluster_1", 18), (2, "my-id", 26)]
     assert [(link.target, link.line) for link in page.links] == [("other.md#x", 11)]
     assert [(b.line, b.language, b.code, b.in_tab) for b in page.blocks] == [
-        (14, "python", "x = 1\n", None), (22, "sql", "SELECT 1\n", None), (29, "shell", "$ databricks clusters list\n", None)]
+        (14, "python", "x = 1\n", None), (22, "sql", "SELECT 1\n", None),
+        (29, "shell", "$ databricks clusters list\n", None)]
     first, second, third = page.blocks
     assert first.directive is not None and first.directive.session == "demo" and first.is_run
     assert first.prose_before and not second.prose_before
@@ -42,7 +43,8 @@ def test_a_changed_file_is_parsed_again_and_an_unchanged_one_comes_from_the_cach
     docmodel._page_cache.cache_clear()  # as the next process would: only the file on disk is left
     parsed: list[str] = []
     real_parse = docmodel._parse_text
-    monkeypatch.setattr(docmodel, "_parse_text", lambda path, rel, text: parsed.append(text) or real_parse(path, rel, text))
+    monkeypatch.setattr(docmodel, "_parse_text",
+                        lambda path, rel, text: parsed.append(text) or real_parse(path, rel, text))
     again = parse_page(page_file, "page.md")
     assert again == first and parsed == []
     page_file.write_text("# Two\n\n```sql\nSELECT 1\n```\n")

@@ -93,7 +93,9 @@ def test_llms_index_lists_pages_by_section_with_descriptions():
 
 def test_llms_full_holds_every_page_in_order_under_its_url():
     text = llms_full(_entries(), site_name="Fixture", summary="A small site.", site_url=SITE)
-    assert text.startswith("# Fixture\n\n> A small site.\n\n<!-- page: https://example.org/docs/ -->\n\n# Fixture home\n")
+    assert text.startswith(
+        "# Fixture\n\n> A small site.\n\n<!-- page: https://example.org/docs/ -->\n\n# Fixture home\n"
+    )
     assert text.index("# Fixture home") < text.index("<!-- page: https://example.org/docs/guide/page/ -->")
     assert text.index("<!-- page: https://example.org/docs/guide/page/ -->") < text.index("# Guide\n")
     assert "Read the [guide](https://example.org/docs/guide/page/index.md) first, then [its set-up section]" \

@@ -11,8 +11,17 @@ import pytest
 
 from tests.conftest import ROOT
 
-HUB = "# Home\n\n<!-- generated:versions -->\n<!-- /generated:versions -->\n\n<!-- generated:index -->\n<!-- /generated:index -->\n\n<!-- generated:stats -->\n<!-- /generated:stats -->\n"
-ROOT_FILE = "# Root\n\n<!-- generated:index -->\n<!-- /generated:index -->\n\n<!-- generated:stats -->\n<!-- /generated:stats -->\n"
+HUB = (
+    "# Home\n\n"
+    "<!-- generated:versions -->\n<!-- /generated:versions -->\n\n"
+    "<!-- generated:index -->\n<!-- /generated:index -->\n\n"
+    "<!-- generated:stats -->\n<!-- /generated:stats -->\n"
+)
+ROOT_FILE = (
+    "# Root\n\n"
+    "<!-- generated:index -->\n<!-- /generated:index -->\n\n"
+    "<!-- generated:stats -->\n<!-- /generated:stats -->\n"
+)
 GUIDE = """---
 title: "A guide"
 description: "What the guide answers."
@@ -43,7 +52,10 @@ POST /api/2.2/jobs/run-now
 not an example
 ```
 """
-DRAFT = '---\ntitle: "Later"\ndescription: "Not yet."\nstatus: draft\n---\n\n# Later\n\n<!-- generated:versions -->\n<!-- /generated:versions -->\n'
+DRAFT = (
+    '---\ntitle: "Later"\ndescription: "Not yet."\nstatus: draft\n---\n\n'
+    "# Later\n\n<!-- generated:versions -->\n<!-- /generated:versions -->\n"
+)
 REPORT = {"pages": {"guide/a.md": {"blocks": 2, "static": 1, "executed": 0, "skipped": 1, "failed": 0}}}
 
 
@@ -110,7 +122,8 @@ def test_check_fails_on_stale_table_with_diff_and_fix_command(run_cli, project):
     [
         ("README.md", "# Root\n\nno markers\n", "README.md:1: missing marker <!-- generated:index -->"),
         ("context7.md", "# R\n\n<!-- generated:index -->\n", "context7.md:3: marker 'index' is never closed"),
-        ("README.md", "# R\n\n<!-- /generated:stats -->\n", "README.md:3: end marker for 'stats' without a start marker"),
+        ("README.md", "# R\n\n<!-- /generated:stats -->\n",
+         "README.md:3: end marker for 'stats' without a start marker"),
         ("reports/verification.json", "{not json", "reports/verification.json:1: malformed JSON report"),
     ],
 )
@@ -135,7 +148,10 @@ def test_markers_shown_inside_code_fences_are_left_alone(run_cli, project):
     text = ROOT_FILE + "\n```markdown\n<!-- generated:index -->\nexample\n<!-- /generated:index -->\n```\n"
     (project / "README.md").write_text(text)
     assert run_cli("scripts.tables", cwd=project)[0] == 0
-    assert "```markdown\n<!-- generated:index -->\nexample\n<!-- /generated:index -->\n```" in (project / "README.md").read_text()
+    assert (
+        "```markdown\n<!-- generated:index -->\nexample\n<!-- /generated:index -->\n```"
+        in (project / "README.md").read_text()
+    )
 
 
 def test_statistics_load_no_oracle_and_no_checked_library():

@@ -34,11 +34,15 @@ def test_only_the_wrong_blocks_fail(findings: dict[int, str]) -> None:
 
 
 def test_json_comment_is_reported_at_its_line(findings: dict[int, str]) -> None:
-    assert findings[8] == "invalid JSON: Expecting property name enclosed in double quotes (column 3): JSON has no comments"
+    assert findings[8] == (
+        "invalid JSON: Expecting property name enclosed in double quotes (column 3): JSON has no comments"
+    )
 
 
 def test_json_ellipsis_placeholder_is_reported(findings: dict[int, str]) -> None:
-    assert findings[16] == "invalid JSON: Expecting value (column 13): `...` is not a JSON value; write a complete example"
+    assert findings[16] == (
+        "invalid JSON: Expecting value (column 13): `...` is not a JSON value; write a complete example"
+    )
 
 
 def test_yaml_bad_indentation_is_reported_at_the_parser_line(findings: dict[int, str]) -> None:

@@ -112,7 +112,8 @@ def test_exit_is_a_finding(failed: OracleResult) -> None:
 
 def test_hidden_network_attempt_is_still_a_finding(failed: OracleResult) -> None:
     assert by_line(failed)[35] == (
-        "run failed: NetworkBlocked: the example tried to reach the network (example.com (name lookup)) and hid the error"
+        "run failed: NetworkBlocked: the example tried to reach the network (example.com (name lookup)) "
+        "and hid the error"
     )
     assert failed.executed == set()
 

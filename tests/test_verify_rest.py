@@ -42,7 +42,8 @@ def test_index_is_read_from_the_installed_sdk():
     assert index.sdk_version == "0.162.0"
     assert len(index) == 1362  # distinct (method, template) pairs measured in databricks-sdk 0.162.0
     assert sum(e.opaque for e in index.endpoints) == 9  # bare /api/<v>/{name} templates, never matched
-    assert sum(1 for e in index.endpoints if e.body) == 605  # workspace-conf takes a free-form dict: its body is not described
+    # workspace-conf takes a free-form dict: its body is not described
+    assert sum(1 for e in index.endpoints if e.body) == 605
     assert {
         ("POST", "/api/2.2/jobs/run-now"),
         ("POST", "/api/2.2/jobs/create"),
@@ -59,7 +60,9 @@ def test_index_is_read_from_the_installed_sdk():
 def test_endpoint_records_version_and_caller():
     endpoint = match("POST", "/api/2.2/jobs/run-now")
     assert endpoint is not None
-    assert (endpoint.version, endpoint.service, endpoint.operation, endpoint.module) == ("2.2", "JobsAPI", "run_now", "jobs")
+    assert (endpoint.version, endpoint.service, endpoint.operation, endpoint.module) == (
+        "2.2", "JobsAPI", "run_now", "jobs"
+    )
     assert match("GET", "/api/networking/v1/endpoints/e1") is None  # opaque templates never match
 
 
@@ -82,13 +85,15 @@ def test_request_body_fields_are_known_at_every_level():
     [
         ("GET", "/api/2.1/clusters/get?cluster_id=1234", "/api/2.1/clusters/get"),
         ("GET", "/api/2.1/unity-catalog/catalogs/main", "/api/2.1/unity-catalog/catalogs/{name}"),
-        ("GET", "/api/2.1/unity-catalog/tables/<catalog>.<schema>.<table>", "/api/2.1/unity-catalog/tables/{full_name}"),
+        ("GET", "/api/2.1/unity-catalog/tables/<catalog>.<schema>.<table>",
+         "/api/2.1/unity-catalog/tables/{full_name}"),
         ("PUT", "/api/2.0/fs/files/Volumes/main/default/raw/a.csv", "/api/2.0/fs/files/{file_path}"),
         ("GET", "/api/2.0/permissions/jobs/{job_id}", "/api/2.0/permissions/jobs/{job_id}"),  # the most specific
         ("GET", "/api/2.0/permissions/jobs/$JOB_ID", "/api/2.0/permissions/jobs/{job_id}"),
         ("GET", "/api/2.0/permissions/jobs/123", "/api/2.0/permissions/jobs/{job_id}"),
         ("GET", "/api/2.0/permissions/alerts/<id>", "/api/2.0/permissions/{request_object_type}/{request_object_id}"),
-        ("GET", "/api/2.0/postgres/projects/p1/branches/b1", "/api/2.0/postgres/projects/{project_id}/branches/{branch_id}"),
+        ("GET", "/api/2.0/postgres/projects/p1/branches/b1",
+         "/api/2.0/postgres/projects/{project_id}/branches/{branch_id}"),
     ],
 )
 def test_concrete_paths_match_templates(method, path, template):

@@ -106,4 +106,6 @@ def test_databricks_token_placeholders_pass(text: str) -> None:
 
 
 def test_a_dapi_token_with_a_rotation_suffix_fails() -> None:
-    assert list(secrets_check.scan_code(f"token={fake('databricks-pat')}-1")) == [(0, "Databricks personal access token")]
+    assert list(secrets_check.scan_code(f"token={fake('databricks-pat')}-1")) == [
+        (0, "Databricks personal access token")
+    ]

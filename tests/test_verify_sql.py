@@ -55,7 +55,10 @@ def ran(ctx: Context) -> OracleResult:
 
 
 def test_statements_split_on_top_level_semicolons_only() -> None:
-    code = "-- a; b\nSELECT 'x;y', `a;b` /* ; */ FROM t;\n\nSELECT 2;\nBEGIN\n  SELECT 1;\n  IF true THEN SELECT 2; END IF;\nEND;"
+    code = (
+        "-- a; b\nSELECT 'x;y', `a;b` /* ; */ FROM t;\n\nSELECT 2;\n"
+        "BEGIN\n  SELECT 1;\n  IF true THEN SELECT 2; END IF;\nEND;"
+    )
     statements = split_statements(code)
     assert [s.line for s in statements] == [1, 3, 4]
     assert statements[0].text == "SELECT 'x;y', `a;b` /* ; */ FROM t"
@@ -164,7 +167,9 @@ def test_session_blocks_share_tables_in_order(ran: OracleResult) -> None:
 
 
 def test_temp_views_do_not_leak_between_blocks(ran: OracleResult) -> None:
-    assert by_line(ran)[22].startswith("run failed on local Spark: [TABLE_OR_VIEW_NOT_FOUND] The table or view `numbers`")
+    assert by_line(ran)[22].startswith(
+        "run failed on local Spark: [TABLE_OR_VIEW_NOT_FOUND] The table or view `numbers`"
+    )
 
 
 def test_databricks_only_statement_cannot_run(ran: OracleResult) -> None:
