@@ -56,6 +56,7 @@ def test_legacy_syntax_and_mistakes_are_reported_at_their_line(tmp_path: Path) -
     found, checked = run("legacy.md", tmp_path)
     page = "tests/fixtures/verify/cli/legacy.md"
     assert checked == [3]
+    # line 15's deprecated `-e` is the deprecated oracle's finding (tests/test_verify_deprecations.py)
     assert found == [
         (f"{page}:4", "unknown flag `--json-file` for `databricks clusters create`; legacy CLI syntax: "
                       "the legacy CLI's `--json-file FILE` is `--json @FILE` in v1.x"),
@@ -77,7 +78,6 @@ def test_legacy_syntax_and_mistakes_are_reported_at_their_line(tmp_path: Path) -
         (f"{page}:13", "too few arguments: `databricks clusters create SPARK_VERSION` needs 1, got 0 "
                        "(missing SPARK_VERSION; or give the whole request with --json)"),
         (f"{page}:14", "flag `--output` is missing its value"),
-        (f"{page}:15", "global flag `--environment` (`-e`) is deprecated: use `--target` (`-t`)"),
         (f"{page}:16", "flag `--expand-tasks` is a switch and takes no value (got `yes`)"),
         (f"{page}:17", "`databricks jobs` is a command group: name a subcommand (cancel-all-runs, cancel-run, "
                        "create, delete, delete-run, export-run, get, get-permission-levels, ...)"),

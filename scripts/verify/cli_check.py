@@ -6,7 +6,8 @@ invocations found by ``scripts.verify.cli_calls``; every word keeps its Markdown
 and ``$JOB_ID`` stay single words, so a placeholder counts as one argument.
 
 The words after ``databricks`` are checked by ``scripts.verify.cli_tree.check_argv`` (unknown group, subcommand or flag,
-legacy-CLI syntax, missing flag value, argument count, deprecated flags and commands). A finding sits
+legacy-CLI syntax, missing flag value, argument count). Deprecated commands and flags are the ``deprecated``
+oracle's (scripts/verify/deprecations.py), which a block marked ``legacy`` may use. A finding sits
 at the Markdown line of the offending word, or of the ``databricks`` word for whole-command problems.
 
 A block counts as checked when it holds at least one ``databricks`` invocation.
@@ -48,6 +49,8 @@ def check(blocks: Sequence[Block], ctx: Context) -> OracleResult:
         for inv in found:
             _, problems = check_argv([w.value for w in inv.args], tree)
             for problem in problems:
+                if problem.deprecated:
+                    continue  # reported by the deprecated oracle
                 line = inv.line if problem.word is None else inv.args[problem.word].line
                 result.fail(block, problem.message, code_line(block, line))
     return result

@@ -21,7 +21,8 @@ the way cobra and pflag do:
   - Not checked when ``-h``/``--help`` is given (cobra prints help before validating arguments) or
     when an unknown flag makes the count unreliable.
 * Hidden commands and flags are accepted silently. Deprecated ones are reported (``--environment``,
-  ``--compute-id``, ``experimental aitools skills``), since the docs should not teach them.
+  ``--compute-id``, ``experimental aitools skills``) as problems marked ``deprecated``: the ``deprecated``
+  oracle (scripts/verify/deprecations.py) reports those, the ``cli`` oracle the rest.
 * A group named without a subcommand (``databricks jobs``) is reported: it only prints help.
 * ``labs PROJECT ...`` is not checked beyond ``labs``: projects add their subcommands at runtime.
 
@@ -238,10 +239,12 @@ def load_tree(path: Path = TREE_PATH) -> CommandTree:
 
 @dataclass(frozen=True)
 class Problem:
-    """Something wrong with one invocation; ``word`` indexes the offending word (None: the whole command)."""
+    """Something wrong with one invocation; ``word`` indexes the offending word (None: the whole command).
+    ``deprecated``: the command or flag exists but the CLI marks it deprecated."""
 
     word: int | None
     message: str
+    deprecated: bool = False
 
 
 @dataclass
@@ -489,7 +492,7 @@ def check_argv(words: Sequence[str], tree: CommandTree | None = None) -> tuple[R
     problems = scan.problems
     deprecated = next((k for k in res.path_words if _node_at(node, res, k).deprecated), None)
     if deprecated is not None:
-        problems.append(Problem(deprecated, f"`{_node_at(node, res, deprecated).display}` is deprecated"))
+        problems.append(Problem(deprecated, f"`{_node_at(node, res, deprecated).display}` is deprecated", True))
     if HELP_FLAGS & scan.seen or scan.unknown:
         return res, problems  # help skips argument checks; an unknown flag makes the count unreliable
     if node.is_group:
@@ -520,8 +523,8 @@ def _flag_notes(i: int, spec: FlagSpec, node: CommandNode, tree: CommandTree) ->
     instead = DEPRECATED_FLAG_HINTS.get(spec.name, "")
     shown = f"`--{spec.name}` (`-{spec.short}`)" if spec.short else f"`--{spec.name}`"
     if spec is tree.global_flags.get(spec.name):
-        return [Problem(i, f"global flag {shown} is deprecated{instead}")]
-    return [Problem(i, f"flag {shown} of `{node.display}` is deprecated{instead}")]
+        return [Problem(i, f"global flag {shown} is deprecated{instead}", True)]
+    return [Problem(i, f"flag {shown} of `{node.display}` is deprecated{instead}", True)]
 
 
 def _unknown_flag_message(shown: str, name: str, node: CommandNode, allowed: dict[str, FlagSpec]) -> str:

@@ -35,6 +35,7 @@ STATIC_ORACLES = {
     "rest": "rest_check",
     "sql": "sql_check",
     "python-static": "python_static",
+    "deprecated": "deprecations",
 }
 EXEC_ORACLES = {"python-run": "python_exec"}
 ORACLES = {**STATIC_ORACLES, **EXEC_ORACLES}
