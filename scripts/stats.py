@@ -48,7 +48,7 @@ class Tally:
     endpoints: set[tuple[str, str]] = field(default_factory=set)
     commands: set[str] = field(default_factory=set)
 
-    def add(self, other: "Tally") -> None:
+    def add(self, other: Tally) -> None:
         for name in ("pages", "drafts", "lines", "examples", "static", "executed", "skipped", "failed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.endpoints |= other.endpoints

@@ -160,8 +160,8 @@ def _strip_trailing_comments(statement: str) -> str:
 
 
 def _parse_once(spark: SparkSession, statement: str) -> SparkParseError | None:
-    from pyspark.errors import PySparkException
     from py4j.protocol import Py4JJavaError
+    from pyspark.errors import PySparkException
 
     try:
         _jvm_session(spark).sessionState().sqlParser().parsePlan(statement)
