@@ -8,11 +8,17 @@ Steps:
    Markdown line.
 2. The blocks that parse are written to a temporary folder under ``ctx.work_dir``: one ``.py`` file
    per block, except the blocks of one ``run session=NAME`` on a page, which are concatenated in
-   page order into one file (a later block may use the names of an earlier one). The folder also
+   page order into one file (as they run, so types flow from one block to the next). The folder also
    gets ``__builtins__.pyi`` (the notebook globals ``spark``, ``dbutils``, ``display``: see
    ``stubs/__builtins__.pyi``) and the ``pyrightconfig.json`` built by ``pyright_config``.
+   Each block of a session of two or more blocks is also written alone, as its own file, exactly as a
+   block outside a session: Context7 and other AI readers take one block at a time, so every example
+   must stand alone.
 3. basedpyright runs once over the folder (``--outputjson``). Each error is mapped back to the block
-   whose lines it falls in, at the Markdown line of the offending code line.
+   whose lines it falls in, at the Markdown line of the offending code line. From a block checked
+   alone, an error the session's file does not have at that line means the block leans on another
+   block of its session: an undefined name becomes one finding at its first use, naming the blocks
+   that define (or import) it; any other such error is reported with the same advice.
 
 ``databricks.connect`` (databricks-connect 19.3, Python 3.12 only, not installable here) is checked
 against its real API when ``python -m scripts.fetch_dbconnect`` has unpacked it into that script's
@@ -78,7 +84,9 @@ PYRIGHT_RULES: dict[str, object] = {
 PYTHON_VERSION = "3.12"  # what Databricks Runtime 16+ and serverless run
 
 # An argument whose only fault is that it may be None (``job_id=created.job_id``): see PYRIGHT_RULES.
-ONLY_NONE_ARGUMENT_RE = re.compile(r'^Argument of type ".* \| None" cannot be assigned.*\n(?:.*\n)*\s*"None" is not assignable to "[^"]*"\s*$')
+ONLY_NONE_ARGUMENT_RE = re.compile(
+    r'^Argument of type ".* \| None" cannot be assigned.*\n(?:.*\n)*\s*"None" is not assignable to "[^"]*"\s*$'
+)
 
 # Library typing the checker gets wrong, each with the reason; matched on the whole message.
 #   mlflow.pyfunc.spark_udf has no return annotation, so its type is inferred from the inner pandas UDF's
@@ -96,9 +104,9 @@ KNOWN_LIBRARY_TYPING = (
 RULE_HINTS = {
     "reportMissingImports": "the module is not installed in the verification environment "
     "(add it to the project's dependencies, or mark the block skip with a reason)",
-    "reportUndefinedVariable": "import or define it in this block (spark, dbutils and display need no "
-    "import; names from an earlier block are visible only in the same `run session=...`)",
+    "reportUndefinedVariable": "import or define it in this block (spark, dbutils and display need no import)",
 }
+STAND_ALONE = "each example must stand alone (its own imports and set-up)"
 
 
 @dataclass
@@ -112,11 +120,15 @@ class Segment:
 
 @dataclass
 class Unit:
-    """One checked ``.py`` file: a single block, or the blocks of one session, in page order."""
+    """One checked ``.py`` file: a single block, or the blocks of one session, in page order.
+
+    A copy of one session block checked on its own has ``session`` set to the unit of its whole session.
+    """
 
     name: str
     segments: list[Segment] = field(default_factory=list)
     source: str = ""
+    session: Unit | None = None
 
     def add(self, block: Block, code: str) -> None:
         if self.source and not self.source.endswith("\n"):
@@ -176,7 +188,9 @@ def imports_dbconnect(source: str) -> int | None:
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module] + ([f"databricks.{a.name}" for a in node.names] if node.module == "databricks" else [])
+            names = [node.module] + (
+                [f"databricks.{a.name}" for a in node.names] if node.module == "databricks" else []
+            )
         if any(n == "databricks.connect" or n.startswith("databricks.connect.") for n in names):
             return getattr(node, "lineno", 1) - 1
     return None
@@ -224,7 +238,9 @@ def run_basedpyright(project: Path) -> list[dict[str, Any]]:
         report = json.loads(proc.stdout)
     except json.JSONDecodeError:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise RuntimeError(f"basedpyright gave no report (exit {proc.returncode}): {detail[-1] if detail else ''}") from None
+        raise RuntimeError(
+            f"basedpyright gave no report (exit {proc.returncode}): {detail[-1] if detail else ''}"
+        ) from None
     return list(report.get("generalDiagnostics", []))
 
 
@@ -248,6 +264,85 @@ def describe(diag: dict[str, Any]) -> str:
     if hint:
         text = f"{text}: {hint}"
     return f"{text} ({rule})" if rule else text
+
+
+def alone_units(units: Sequence[Unit], first_index: int) -> list[Unit]:
+    """One more file for each block of a session of two or more blocks: the block alone."""
+    extra: list[Unit] = []
+    for unit in units:
+        if len(unit.segments) < 2:
+            continue
+        for seg in unit.segments:
+            alone = Unit(f"_c7_block_{first_index + len(extra):04d}.py", session=unit)
+            alone.add(seg.block, unit_lines(unit, seg))
+            extra.append(alone)
+    return extra
+
+
+def unit_lines(unit: Unit, seg: Segment) -> str:
+    """The source of one segment of a unit."""
+    return "".join(unit.source.splitlines(keepends=True)[seg.start : seg.start + seg.length])
+
+
+def bound_names(source: str) -> dict[str, str]:
+    """Names a block binds at module level, each with how: ``"imported"`` or ``"defined"``.
+
+    Assignments, ``for``/``with``/``except`` targets, functions and classes, imports; the bodies of
+    functions, classes, lambdas and comprehensions have their own scope and are not looked into.
+    """
+    names: dict[str, str] = {}
+    scoped = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp, ast.SetComp,
+              ast.DictComp, ast.GeneratorExp)  # fmt: skip
+    todo: list[ast.AST] = [ast.parse(source)]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                if alias.name != "*":
+                    names.setdefault(alias.asname or alias.name.split(".")[0], "imported")
+            continue
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.setdefault(node.name, "defined")
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.setdefault(node.id, "defined")
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.setdefault(node.name, "defined")
+        if not isinstance(node, scoped):
+            todo.extend(ast.iter_child_nodes(node))
+    return names
+
+
+UNDEFINED_RE = re.compile(r'^"(?P<name>[^"]+)" is not defined')
+
+
+def position(diag: dict[str, Any]) -> tuple[int, int]:
+    """(0-based line, column) where a diagnostic starts in its file."""
+    start = diag.get("range", {}).get("start", {})
+    return int(start.get("line", 0)), int(start.get("character", 0))
+
+
+def leaning_finding(
+    diag: dict[str, Any], block: Block, session: Unit, binders: dict[tuple[str, int], dict[str, str]]
+) -> str | None:
+    """The finding for an error of a block checked alone that its session's file does not have.
+
+    An undefined name bound by other blocks of the session names those blocks; an undefined name no
+    block binds is left to the session's own finding.
+    """
+    match = UNDEFINED_RE.match(str(diag.get("message", "")))
+    if diag.get("rule") != "reportUndefinedVariable" or match is None:
+        return f"{describe(diag)}; the block passes only after another block of its session: {STAND_ALONE}"
+    name = match.group("name")
+    others = [seg.block for seg in session.segments if seg.block.line != block.line]
+    sources = [b for b in others if name in binders[key(b)]]
+    if not sources:
+        return None
+    how = "imported" if all(binders[key(b)][name] == "imported" for b in sources) else "defined"
+    lines = [str(b.line) for b in sources]
+    where = f"the block at line {lines[0]}" if len(lines) == 1 else f"the blocks at lines {', '.join(lines[:-1])}"
+    if len(lines) > 1:
+        where += f" and {lines[-1]}"
+    return f"`{name}` is {how} only in {where}; {STAND_ALONE}"
 
 
 def check(blocks: Sequence[Block], ctx: Context) -> OracleResult:
@@ -285,13 +380,16 @@ def check(blocks: Sequence[Block], ctx: Context) -> OracleResult:
         prepared.append((block, source))
 
     prepared = [
-        (b, s) for b, s in prepared if not (b.directive and b.directive.session and (b.path, b.directive.session) in broken)
+        (b, s)
+        for b, s in prepared
+        if not (b.directive and b.directive.session and (b.path, b.directive.session) in broken)
     ]
     if not prepared:
         return result
 
     ctx.work_dir.mkdir(parents=True, exist_ok=True)
     units = build_units(prepared)
+    units += alone_units(units, len(units))
     with tempfile.TemporaryDirectory(prefix="python-static-", dir=ctx.work_dir) as tmp:
         project = Path(tmp)
         shutil.copy(STUB_DIR / "__builtins__.pyi", project / "__builtins__.pyi")
@@ -306,16 +404,28 @@ def check(blocks: Sequence[Block], ctx: Context) -> OracleResult:
             result.fail(first, f"type check not run: {exc}")
             return result
         by_file = {(project / u.name).resolve(): u for u in units}
+        located: list[tuple[Unit, Block, int, dict[str, Any]]] = []
         for diag in diagnostics:
             unit = by_file.get(Path(diag.get("file", "")).resolve())
             if unit is None or is_ignored(diag):
                 continue
             where = unit.locate(int(diag.get("range", {}).get("start", {}).get("line", 0)))
-            if where is None:
-                continue
-            block, line0 = where
-            line = code_line(block, line0)
+            if where is not None:
+                located.append((unit, where[0], code_line(where[0], where[1]), diag))
+        located.sort(key=lambda item: (item[1].path, item[2], position(item[3])))  # first use first
+        in_sessions = {(key(b), line, str(d.get("message"))) for u, b, line, d in located if u.session is None}
+        binders = {key(u.segments[0].block): bound_names(u.source) for u in units if u.session is not None}
+        reported: set[tuple[tuple[str, int], str]] = set()
+        for unit, block, line, diag in located:
             if (block.path, line) in hidden_import_lines and diag.get("rule") == "reportMissingImports":
                 continue
-            result.fail(block, describe(diag), line)
+            if unit.session is None:
+                result.fail(block, describe(diag), line)
+                continue
+            if (key(block), line, str(diag.get("message"))) in in_sessions:
+                continue  # the session's file reports it already
+            message = leaning_finding(diag, block, unit.session, binders)
+            if message is not None and (key(block), message) not in reported:
+                reported.add((key(block), message))
+                result.fail(block, message, line)
     return result
