@@ -128,3 +128,16 @@ def test_output_comparison_ignores_trailing_whitespace_only() -> None:
     assert compare_output("a  \nb\n\n", "a\nb") is None
     mismatch = compare_output("a\nB\n", "a\nb\n")
     assert mismatch is not None and mismatch[0] == 1
+
+
+CONNECT_PAGE = str(FIXTURES / "connect.md")
+
+
+def test_blocks_run_through_spark_connect_unless_marked_classic(ctx: Context) -> None:
+    result = check_page("connect.md", ctx)
+    found = by_line(result)
+    assert sorted(found) == [7, 14]
+    assert found[7].startswith("run failed: PySparkAttributeError: [JVM_ATTRIBUTE_NOT_SUPPORTED] Attribute "
+                               "`sparkContext` is not supported in Spark Connect")
+    assert found[14] == "run failed: PySparkNotImplementedError: [NOT_IMPLEMENTED] rdd is not implemented."
+    assert {(CONNECT_PAGE, 20), (CONNECT_PAGE, 34), (CONNECT_PAGE, 50), (CONNECT_PAGE, 55)} <= result.executed

@@ -1,11 +1,14 @@
-"""Python oracle for executed examples: runs python blocks marked ``run`` on local Spark.
+"""Python oracle for executed examples: runs python blocks marked ``run`` through Spark Connect.
 
 What runs is the block as ``scripts.readers.python`` reads it (``pycon`` prompts stripped, notebook
 magics commented out, every line where it was). Blocks run in page order. Blocks with the same
 ``session=NAME`` on a page share one namespace (and Spark's temp views and tables), in order; any other
-run block gets a fresh namespace. Globals given to every block: ``spark`` (the run's one SparkSession)
-and ``display``. ``dbutils`` exists only on Databricks, so a block using it cannot be ``run`` (reported
-before anything executes).
+run block gets a fresh namespace. Globals given to every block: ``spark`` and ``display``. ``spark`` is a
+new Spark Connect session on the run's local Spark (scripts/verify/spark_local.py) for each group of blocks,
+as on serverless compute, standard access mode and Databricks Connect: an API Spark Connect lacks
+(``spark.sparkContext``, RDDs) fails for real. A group with a block marked ``classic="..."`` gets the classic
+session instead, as on dedicated compute. ``dbutils`` exists only on Databricks, so a block using it cannot
+be ``run`` (reported before anything executes).
 
 What is checked: the block compiles and runs without an exception (reported at the block line of
 the innermost traceback frame inside the block), within a time limit, without reaching the network
@@ -351,14 +354,15 @@ def check(blocks: Sequence[Block], ctx: Context, timeout: float = TIMEOUT_SECOND
     for group in _sessions(runnable):
         if any(key(b) in blocked for b in group):
             continue
-        spark = spark_local.get_spark(ctx.work_dir)
-        spark_local.reset_state(spark)
+        spark_local.reset_state(spark_local.get_spark(ctx.work_dir))
+        classic = any(b.directive is not None and b.directive.classic for b in group)
+        spark = spark_local.get_spark(ctx.work_dir) if classic else spark_local.connect_session(ctx.work_dir)
         cwd = Path(tempfile.mkdtemp(prefix="session-", dir=exec_root))
         namespace: dict[str, Any] = {"__name__": "__main__", "spark": spark, "display": display}
         for block in group:
             guard = NetworkGuard(filename=block_filename(block))
             spark_local.mark_dirty()
-            with working_environment(cwd, ctx.work_dir):
+            with working_environment(cwd, ctx.work_dir), spark_local.connect_mode(not classic):
                 outcome = run_block(block, namespace, guard, timeout)
             if not spark_local.ensure_alive():
                 result.fail(
@@ -382,6 +386,7 @@ def check(blocks: Sequence[Block], ctx: Context, timeout: float = TIMEOUT_SECOND
                         f"output differs from what the block above prints:\n{diff}",
                         code_line(expected, offset),
                     )
+    spark_local.close_connect()
     if spark_local.spark_started():
         spark_local.reset_state(spark_local.get_spark(ctx.work_dir))
     return result

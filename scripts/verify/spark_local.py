@@ -1,9 +1,17 @@
-"""The one local SparkSession a verification run shares, and Spark's own SQL parser.
+"""The one local Spark a verification run shares, its Spark Connect server, and Spark's own SQL parser.
 
 Starting a JVM costs ~14 s, so the session is started lazily on first use and reused by every
 oracle (SQL parsing, SQL ``run`` blocks, Python ``run`` blocks) until the process exits.
 It runs ``local[2]`` with the UI off, two shuffle partitions, an in-memory catalog, and its
 warehouse, Derby home and scratch space under the run's work folder, so nothing lands in the repo.
+
+The same JVM serves Spark Connect on a loopback port (Spark's ``SparkConnectPlugin``), the protocol
+serverless compute, standard access mode and Databricks Connect run PySpark through. ``connect_session``
+opens a new Spark Connect client session on it: its own temporary views and SQL settings, the tables of
+the shared catalog, and none of the classic APIs (``sparkContext``, RDDs) that Spark Connect lacks.
+PySpark decides per call whether ``pyspark.sql.functions`` build Connect or classic columns from the
+``SPARK_CONNECT_MODE_ENABLED`` environment variable, so code for a Connect session runs inside
+``connect_mode()``.
 
 Delta Lake cannot load here (its jars come from Maven, which is unreachable): ``USING DELTA``
 parses but does not execute.
@@ -12,10 +20,13 @@ parses but does not execute.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import re
+import socket
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +36,9 @@ if TYPE_CHECKING:
 
 _session: SparkSession | None = None
 _session_dir: Path | None = None
+_connect_url: str | None = None
+_connect: SparkSession | None = None  # the current Spark Connect client session
+CONNECT_MODE = "SPARK_CONNECT_MODE_ENABLED"
 _dirty = False  # something ran since the last reset
 
 POSITION_RE = re.compile(r"\(line (\d+), pos (\d+)\)")
@@ -51,7 +65,7 @@ class SparkParseError:
 
 def get_spark(work_dir: Path) -> SparkSession:
     """The shared session, started on first call with its state under ``work_dir/spark``."""
-    global _session, _session_dir
+    global _session, _session_dir, _connect_url
     if _session is not None:
         return _session
     base = (work_dir / "spark").resolve()
@@ -67,6 +81,7 @@ def get_spark(work_dir: Path) -> SparkSession:
     log_config.write_text(LOG4J_CONFIG, encoding="utf-8")
     from pyspark.sql import SparkSession
 
+    port = _free_port()
     java_opts = f"-Dderby.system.home={base / 'derby'} -Dlog4j2.configurationFile={log_config.as_uri()}"
     _session = (
         SparkSession.builder.master("local[2]")
@@ -84,12 +99,60 @@ def get_spark(work_dir: Path) -> SparkSession:
         .config("spark.sql.ansi.enabled", "true")
         .config("spark.sql.ansi.enforceReservedKeywords", "false")
         .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.plugins", "org.apache.spark.sql.connect.SparkConnectPlugin")
+        .config("spark.connect.grpc.binding.address", "127.0.0.1")
+        .config("spark.connect.grpc.binding.port", str(port))
         .getOrCreate()
     )
+    _connect_url = f"sc://127.0.0.1:{port}"
     _session.sparkContext.setLogLevel("ERROR")
     _session_dir = base
     atexit.register(stop_spark)
     return _session
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def connect_mode(enabled: bool = True) -> Iterator[None]:
+    """PySpark's functions build Spark Connect columns inside (classic ones when ``enabled`` is False)."""
+    saved = os.environ.get(CONNECT_MODE)
+    if enabled:
+        os.environ[CONNECT_MODE] = "1"
+    else:
+        os.environ.pop(CONNECT_MODE, None)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(CONNECT_MODE, None)
+        else:
+            os.environ[CONNECT_MODE] = saved
+
+
+def connect_session(work_dir: Path) -> SparkSession:
+    """A new Spark Connect client session on the shared JVM (the previous one is closed): fresh temporary
+    views and SQL settings, the same catalog."""
+    global _connect
+    get_spark(work_dir)
+    close_connect()
+    from pyspark.sql import SparkSession
+
+    with connect_mode():
+        _connect = SparkSession.builder.remote(_connect_url).create()
+    return _connect
+
+
+def close_connect() -> None:
+    global _connect
+    if _connect is not None:
+        with contextlib.suppress(Exception):
+            _connect.stop()
+        _connect = None
 
 
 def spark_started() -> bool:
@@ -115,6 +178,7 @@ def ensure_alive() -> bool:
 def stop_spark() -> None:
     """Stop the shared session (idempotent)."""
     global _session
+    close_connect()
     if _session is not None:
         try:
             _session.stop()
