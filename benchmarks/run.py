@@ -352,13 +352,48 @@ def _lychee_summary(log: str) -> dict:
 
 def bench_verify(runs: int, full_runs: int) -> dict:
     out = {}
-    say("python -m scripts.verify --static")
-    s, log = series("verify --static", [PY, "-m", "scripts.verify", "--static", "--quiet"], ROOT, runs)
+    say("python -m scripts.verify --static --all")
+    s, log = series("verify --static", [PY, "-m", "scripts.verify", "--static", "--all", "--quiet"], ROOT, runs)
     out["static"] = s.as_dict() | {"last_line": log.strip().splitlines()[-1] if log.strip() else ""}
     if full_runs:
-        say("python -m scripts.verify (full: static checks and execution on local Spark)")
-        s, log = series("verify full", [PY, "-m", "scripts.verify", "--quiet"], ROOT, full_runs)
+        say("python -m scripts.verify --all (full: static checks and execution on local Spark)")
+        s, log = series("verify full", [PY, "-m", "scripts.verify", "--all", "--quiet"], ROOT, full_runs)
         out["full"] = s.as_dict() | {"last_line": log.strip().splitlines()[-1] if log.strip() else ""}
+    out |= bench_verify_incremental(runs)
+    return out
+
+
+def _edit_one_block(page: Path, run: bool, mark: str) -> None:
+    """Append a comment line to the first Python block of ``page`` that is (or is not) marked ``run``."""
+    from scripts.docmodel import parse_page
+
+    block = next(b for b in parse_page(page).blocks if b.language == "python" and b.is_run == run
+                 and not b.is_skipped)
+    lines = page.read_text().split("\n")
+    lines.insert(block.end_line - 1, f"# {mark}")
+    page.write_text("\n".join(lines))
+
+
+def bench_verify_incremental(runs: int) -> dict:
+    """`make verify` after a one-block edit: a copy of the docs verified once in full, then one block edited
+    and verified again, ``runs`` times, for a block that is type-checked and for one that also runs."""
+    snap = snapshot(WORK / "verify-snapshot")
+    (snap / ".deps").symlink_to(ROOT / ".deps")
+    cache = WORK / "verify-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = dict(ENV, C7_CACHE_DIR=str(cache))
+    cmd = [PY, "-m", "scripts.verify", "--quiet"]
+    say("python -m scripts.verify on a copy, to fill its cache")
+    timed(cmd, snap, env)
+    out = {}
+    page = snap / "docs" / "sdk" / "python.md"
+    for label, run in (("one_static_block", False), ("one_run_block", True)):
+        count = iter(range(1000))
+        say(f"python -m scripts.verify after editing {label.replace('_', ' ')} of {page.relative_to(snap)}")
+        s, log = series(f"verify after editing {label}", cmd, snap, runs, env=env,
+                        prepare=lambda run=run, count=count: _edit_one_block(page, run, f"edited {next(count)}"),
+                        note=f"one {'run' if run else 'type-checked'} Python block of docs/sdk/python.md edited")
+        out[f"incremental_{label}"] = s.as_dict() | {"last_line": log.strip().splitlines()[-1] if log.strip() else ""}
     return out
 
 

@@ -58,8 +58,11 @@ LINK_LABELS = {
     "mkdocs_validation_fixture": "`mkdocs build --strict` with our `validation:` block, on the fixture",
 }
 VERIFY_LABELS = {
-    "static": "`python -m scripts.verify --static --quiet` (every static check)",
-    "full": "`python -m scripts.verify --quiet` (the static checks and the `run` blocks on local Spark and MLflow)",
+    "static": "`python -m scripts.verify --static --all --quiet` (every static check of every block)",
+    "full": "`python -m scripts.verify --all --quiet` (the static checks and the `run` blocks on local Spark "
+            "and MLflow)",
+    "incremental_one_static_block": "`python -m scripts.verify --quiet` after editing one type-checked Python block",
+    "incremental_one_run_block": "`python -m scripts.verify --quiet` after editing one Python block marked `run`",
 }
 # Each tool's version as recorded by the section that used it.
 TOOLS = (("Python", "python", "build"), ("mkdocs", "mkdocs", "build"), ("mkdocs-material", "mkdocs-material", "build"),
