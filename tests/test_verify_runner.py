@@ -36,7 +36,8 @@ def test_findings_name_the_output_mismatch_and_the_unchecked_language(result: ru
 
 def test_report_counts_examples_and_lists_skip_reasons(result: runner.RunResult) -> None:
     summary = report.summarise(result)
-    assert summary["total"] == {"blocks": 3, "static": 0, "executed": 0, "skipped": 1, "failed": 2}
+    assert summary["total"] == {"blocks": 3, "static": 0, "executed": 0, "skipped": 1, "failed": 2,
+                                "spark_connect": 0, "classic": 0, "legacy": 0}
     assert summary["skips"] == [{"page": "page.md", "line": 30, "reason": "shows a fragment"}]
 
 
@@ -63,3 +64,39 @@ def test_each_oracle_module_reports_under_its_one_name() -> None:
     names = {name: importlib.import_module(f"scripts.verify.{module}").NAME
              for name, module in runner.ORACLES.items()}
     assert names == {name: name for name in runner.ORACLES}
+
+
+COMPUTE_PAGE = """# Compute
+
+<!-- verify: run session=a -->
+```python
+print(1)
+```
+
+<!-- verify: run session=a classic="needs the SparkContext" -->
+```python
+print(2)
+```
+
+<!-- verify: run -->
+```python
+print(3)
+```
+
+<!-- verify: legacy="the old form, next to the new one" -->
+```python
+print(4)
+```
+"""
+
+
+def test_report_counts_spark_connect_classic_and_legacy_blocks(tmp_path) -> None:
+    """A session with one classic block runs on classic compute as a whole: none of it counts as Spark Connect."""
+    page_file = tmp_path / "compute.md"
+    page_file.write_text(COMPUTE_PAGE)
+    blocks = parse_page(page_file, "compute.md").blocks
+    states = ["executed", "executed", "executed", "static"]
+    outcomes = [runner.BlockOutcome(b, "compute.md", state) for b, state in zip(blocks, states, strict=True)]
+    total = report.summarise(runner.RunResult(outcomes, [], {}))["total"]
+    assert total == {"blocks": 4, "static": 1, "executed": 3, "skipped": 0, "failed": 0,
+                     "spark_connect": 1, "classic": 1, "legacy": 1}

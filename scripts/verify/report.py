@@ -12,6 +12,7 @@ from importlib import metadata
 from pathlib import Path
 
 from scripts.cache import write_atomic
+from scripts.docmodel import Block
 from scripts.verify.runner import RunResult
 
 TOOLS = (
@@ -31,14 +32,28 @@ def tool_versions() -> dict[str, str]:
 
 
 def _counts(outcomes) -> dict[str, int]:
+    """Blocks per final state, and three counts across states: Python blocks executed through Spark Connect,
+    blocks marked as needing classic compute, blocks showing a deprecated API on purpose (legacy)."""
     c = Counter(o.state for o in outcomes)
+    classic = [o for o in outcomes if o.block.directive is not None and o.block.directive.classic]
+    on_classic = {_group(o.block) for o in classic}  # a session with one classic block runs classic as a whole
     return {
         "blocks": len(outcomes),
         "static": c["static"],
         "executed": c["executed"],
         "skipped": c["skipped"],
         "failed": c["failed"] + c["unchecked"],
+        "spark_connect": sum(1 for o in outcomes if o.state == "executed" and o.block.language == "python"
+                             and _group(o.block) not in on_classic),
+        "classic": len(classic),
+        "legacy": sum(1 for o in outcomes if o.block.directive is not None and o.block.directive.legacy),
     }
+
+
+def _group(block: Block) -> tuple[str, str | int]:
+    """The run group of a block, as python_exec forms them: its page's session, or the block alone."""
+    session = block.directive.session if block.directive is not None else None
+    return (block.path, session or block.index)
 
 
 def summarise(result: RunResult) -> dict:
