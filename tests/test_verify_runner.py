@@ -55,7 +55,7 @@ def test_an_unknown_oracle_name_exits_2_with_the_valid_names(run_cli) -> None:
     code, out, err = run_cli("scripts.verify", "--only", "rest_check", str(ONLY))
     assert (code, out) == (2, "")
     assert err.strip() == ("python -m scripts.verify: unknown oracle rest_check: the oracles are secrets, config, "
-                           "shell, cli, rest, sql, python-static, deprecated, python-run")
+                           "shell, cli, rest, sql, python-static, deprecated, compute, python-run")
 
 
 def test_each_oracle_module_reports_under_its_one_name() -> None:

@@ -36,6 +36,7 @@ STATIC_ORACLES = {
     "sql": "sql_check",
     "python-static": "python_static",
     "deprecated": "deprecations",
+    "compute": "compute_check",
 }
 EXEC_ORACLES = {"python-run": "python_exec"}
 ORACLES = {**STATIC_ORACLES, **EXEC_ORACLES}
