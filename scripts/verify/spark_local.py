@@ -52,6 +52,10 @@ appender.console.name = console
 appender.console.target = SYSTEM_ERR
 appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = spark: %p %c{1}: %m%n
+# The Spark Connect server logs, as errors, requests that arrive after a client session closed; examples'
+# own errors reach the client as exceptions, so its log adds nothing to a report.
+logger.connect.name = org.apache.spark.sql.connect
+logger.connect.level = fatal
 """
 
 
