@@ -1,10 +1,14 @@
-"""llms.txt, llms-full.txt and one Markdown file per page, written from the Markdown sources.
+"""llms.txt, llms-full.txt, one llms-<section>.txt per navigation section and one Markdown file per page.
 
 AI readers get what Context7 indexes: the source of each page, code blocks byte for byte, with relative links
-made absolute (to the Markdown copies), front matter and the bounds of generated regions dropped, and
-verification directives turned into text (a skipped block keeps its reason). ``llms.txt`` follows the
-llmstxt.org layout: an H1, a quoted summary, a paragraph, then one H2 per navigation section listing its pages
-as ``[title](url): description``.
+made absolute (to the Markdown copies), the page's front matter and the bounds of generated regions dropped,
+and verification directives turned into text (a skipped block keeps its reason). ``llms.txt`` follows the
+llmstxt.org layout: an H1, a quoted summary, paragraphs (here also the list of the one-file bundles), then one
+H2 per navigation section listing its pages as ``[title](url): description``.
+
+Every page copy and every ``llms-*.txt`` file opens with YAML front matter saying where it comes from
+(``title``, ``description``, ``canonical``, ``verified_against``, ``written_for``, and a page's own
+``reviewed`` and ``sources``), then a line pointing at ``llms.txt``.
 
 Pure functions over the shared Markdown model; ``scripts/hooks/llms_txt.py`` calls them after a build.
 """
@@ -13,14 +17,23 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+
+import yaml
 
 from scripts.directives import DIRECTIVE_RE, notes, parse_directive
 from scripts.docmodel import Page
+from scripts.errors import DocError
 from scripts.markers import MARKER_RE
 
 MD_NAME = "index.md"  # the Markdown copy of a page sits next to its index.html
+FULL_NAME = "llms-full.txt"
+INDEX_NAME = "llms.txt"
 # Material's containers: content tabs (=== "Title") and admonitions (!!! kind "Title", ??? for collapsible).
 CONTAINER_RE = re.compile(
     r'^(?P<indent>[ ]*)(?P<mark>===|!!!|\?\?\?)\+?[ \t]+(?P<kind>[\w-]+)?[ \t]*(?:"(?P<title>[^"]*)")?\s*$'
@@ -38,6 +51,28 @@ class Entry:
     @property
     def md_path(self) -> str:
         return f"{self.html_path}{MD_NAME}"
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every file says about the whole site: its name and summary, its URL (ending in "/"), and the
+    provenance from ``extra`` in mkdocs.yml."""
+
+    name: str
+    summary: str
+    url: str
+    verified_against: dict[str, str] = field(default_factory=dict)
+    written_for: str = ""
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One ``llms-*.txt`` file: its name in the site root, what llms.txt calls it, and its text."""
+
+    name: str
+    title: str
+    pages: int
+    text: str
 
 
 def _is_relative(target: str) -> bool:
@@ -139,33 +174,188 @@ def _body_start(lines: list[str]) -> int:
     return 0
 
 
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that indents a list under its key."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def front_matter(fields: dict[str, Any]) -> str:
+    """``fields`` as a YAML front-matter block, in the order given."""
+    body = yaml.dump(fields, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                     width=1_000_000)
+    return f"---\n{body}---\n"
+
+
+def pointer_line(site: Site) -> str:
+    """The line under the front matter of every copy: where the index of everything is."""
+    return f"> Index of these docs for AI readers: {site.url}{INDEX_NAME}\n"
+
+
+def _site_provenance(site: Site) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if site.verified_against:
+        fields["verified_against"] = dict(site.verified_against)
+    if site.written_for:
+        fields["written_for"] = site.written_for
+    return fields
+
+
+def _front_matter_line(page: Page, key: str) -> int:
+    """The 1-based line of ``key`` in the page's front matter (1 when it cannot be found)."""
+    lines = page.text.split("\n")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            break
+        if re.match(rf"{re.escape(key)}\s*:", lines[index]):
+            return index + 1
+    return 1
+
+
+def _page_provenance(page: Page) -> dict[str, Any]:
+    """The page's own ``reviewed`` (a date) and ``sources`` (a list), when its front matter has them."""
+    fields: dict[str, Any] = {}
+    reviewed = page.front_matter.get("reviewed")
+    if "reviewed" in page.front_matter:
+        if isinstance(reviewed, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", reviewed.strip()):
+            try:
+                reviewed = date.fromisoformat(reviewed.strip())
+            except ValueError:
+                reviewed = None
+        if not isinstance(reviewed, date):
+            raise DocError(page.path, _front_matter_line(page, "reviewed"),
+                           "front matter 'reviewed' must be a date written YYYY-MM-DD")
+        fields["reviewed"] = reviewed
+    sources = page.front_matter.get("sources")
+    if "sources" in page.front_matter:
+        if not (isinstance(sources, list) and sources
+                and all((isinstance(s, str) and s.strip()) or (isinstance(s, dict) and s) for s in sources)):
+            raise DocError(page.path, _front_matter_line(page, "sources"),
+                           "front matter 'sources' must be a non-empty list, one source (URL or reference) per item")
+        fields["sources"] = sources
+    return fields
+
+
+def page_copy(entry: Entry, site: Site, body: str) -> str:
+    """The page's Markdown copy as written into the site: front matter, the pointer line, then ``body``
+    (page_markdown's result). Raises DocError when the page's ``reviewed`` or ``sources`` is malformed."""
+    page = entry.page
+    fields: dict[str, Any] = {"title": page.title}
+    summary = " ".join(page.summary.split())
+    if summary:
+        fields["description"] = summary
+    fields["canonical"] = f"{site.url}{entry.html_path}"
+    fields.update(_site_provenance(site))
+    fields.update(_page_provenance(page))
+    return front_matter(fields) + pointer_line(site) + "\n" + body
+
+
+def section_slug(title: str) -> str:
+    """The file-name slug of a navigation section: lowercase ASCII letters and digits, runs of anything else
+    turned into one hyphen ("REST API" -> "rest-api")."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+
+
+def sections(entries: list[Entry]) -> dict[str, list[Entry]]:
+    """The pages of each top-level navigation section, in navigation order (pages outside sections left out)."""
+    out: dict[str, list[Entry]] = {}
+    for entry in entries:
+        if entry.section:
+            out.setdefault(entry.section, []).append(entry)
+    return out
+
+
+def section_file_names(titles: list[str], config_path: Path | str, config_text: str) -> dict[str, str]:
+    """``llms-<slug>.txt`` for each section title. A title with no letters or digits, or two titles with one
+    slug (or the slug ``full``), raise DocError at the section's line in the nav of ``config_text``."""
+
+    def fail(title: str, message: str) -> DocError:
+        pattern = re.compile(rf"""^\s*-\s*["']?{re.escape(title)}["']?\s*:""")
+        line = next((n for n, text in enumerate(config_text.splitlines(), 1) if pattern.match(text)), 1)
+        return DocError(config_path, line, message)
+
+    names: dict[str, str] = {}
+    owners: dict[str, str] = {FULL_NAME: "llms-full.txt itself"}
+    for title in titles:
+        slug = section_slug(title)
+        if not slug:
+            raise fail(title, f"nav section {title!r} has no letters or digits to name its llms-<section>.txt")
+        name = f"llms-{slug}.txt"
+        if name in owners:
+            raise fail(title, f"nav section {title!r} would write {name}, which {owners[name]} already writes;"
+                              " rename one of them")
+        owners[name] = f"nav section {title!r}"
+        names[title] = name
+    return names
+
+
+def _bundle_header(title: str, description: str, canonical: str, site: Site, heading: str) -> str:
+    fields: dict[str, Any] = {"title": title, "description": description, "canonical": canonical}
+    fields.update(_site_provenance(site))
+    return front_matter(fields) + pointer_line(site) + f"\n# {heading}\n\n> {' '.join(site.summary.split())}\n"
+
+
+def _bundle_pages(entries: list[Entry], site: Site, md_paths: dict[str, str], texts: dict[str, str]) -> list[str]:
+    parts = []
+    for entry in entries:
+        text = texts.get(entry.page.rel) or page_markdown(entry, site.url, md_paths)
+        parts.append(f"<!-- page: {site.url}{entry.html_path} -->\n\n{text}")
+    return parts
+
+
 def _summary_line(entry: Entry, site_url: str) -> str:
     summary = " ".join(entry.page.summary.split())
     link = f"[{entry.page.title}]({site_url}{entry.md_path})"
     return f"- {link}: {summary}" if summary else f"- {link}"
 
 
-def llms_index(entries: list[Entry], *, site_name: str, summary: str, details: str, site_url: str) -> str:
-    """The text of llms.txt."""
-    parts = [f"# {site_name}\n", f"> {' '.join(summary.split())}\n"]
+def _lines(text: str) -> int:
+    return text.count("\n")
+
+
+def llms_index(entries: list[Entry], *, site: Site, details: str, full: Bundle | None = None,
+               bundles: list[Bundle] | None = None) -> str:
+    """The text of llms.txt: the llmstxt.org layout, with the one-file bundles listed above the sections (in
+    the preamble, so tools that expand every linked page do not load each page twice)."""
+    parts = [f"# {site.name}\n", f"> {' '.join(site.summary.split())}\n"]
     if details.strip():
         parts.append(" ".join(details.split()) + "\n")
-    sections: dict[str, list[Entry]] = {}
+    if full is not None:
+        parts.append(f"Every page's Markdown in one file: [{full.name}]({site.url}{full.name}) "
+                     f"({full.pages} pages, {_lines(full.text):,} lines).\n")
+    if bundles:
+        listed = "\n".join(f"- [{b.title}]({site.url}{b.name}): {b.pages} page{'s' if b.pages != 1 else ''}, "
+                           f"{_lines(b.text):,} lines" for b in bundles)
+        parts.append(f"One section's pages in one file each, in navigation order:\n\n{listed}\n")
+    groups: dict[str, list[Entry]] = {}
     for entry in entries:
-        sections.setdefault(entry.section or "Overview", []).append(entry)
-    for title, members in sections.items():
-        parts.append(f"## {title}\n\n" + "\n".join(_summary_line(e, site_url) for e in members) + "\n")
+        groups.setdefault(entry.section or "Overview", []).append(entry)
+    for title, members in groups.items():
+        parts.append(f"## {title}\n\n" + "\n".join(_summary_line(e, site.url) for e in members) + "\n")
     return "\n".join(parts)
 
 
-def llms_full(entries: list[Entry], *, site_name: str, summary: str, site_url: str,
-              texts: dict[str, str] | None = None) -> str:
-    """The text of llms-full.txt: every page's Markdown, in navigation order, each under its URL.
-    ``texts`` may hold page_markdown's result per page (by ``rel``), already computed."""
+def llms_full(entries: list[Entry], *, site: Site, texts: dict[str, str] | None = None) -> str:
+    """The text of llms-full.txt: front matter, then every page's Markdown, in navigation order, each under its
+    URL. ``texts`` may hold page_markdown's result per page (by ``rel``), already computed."""
     md_paths = {e.page.rel: e.md_path for e in entries}
-    texts = texts or {}
-    parts = [f"# {site_name}\n\n> {' '.join(summary.split())}\n"]
-    for entry in entries:
-        text = texts.get(entry.page.rel) or page_markdown(entry, site_url, md_paths)
-        parts.append(f"<!-- page: {site_url}{entry.html_path} -->\n\n{text}")
-    return "\n".join(parts)
+    header = _bundle_header(
+        f"{site.name}: every page",
+        f"Every page of {site.name} in one Markdown file, in navigation order, code blocks byte for byte.",
+        f"{site.url}{FULL_NAME}", site, site.name)
+    return "\n".join([header, *_bundle_pages(entries, site, md_paths, texts or {})])
+
+
+def llms_section(title: str, members: list[Entry], *, name: str, site: Site, md_paths: dict[str, str],
+                 texts: dict[str, str] | None = None) -> str:
+    """The text of one ``llms-<section>.txt``: front matter, then the Markdown of the section's pages
+    (``members``), in navigation order, each under its URL, as in llms-full.txt. ``md_paths`` maps every page
+    of the site (by ``rel``) to its Markdown copy, so links out of the section stay absolute."""
+    header = _bundle_header(
+        f"{site.name}: {title}",
+        f"Every page of the {title} section of {site.name} in one Markdown file, in navigation order, "
+        "code blocks byte for byte.",
+        f"{site.url}{name}", site, f"{site.name}: {title}")
+    return "\n".join([header, *_bundle_pages(members, site, md_paths, texts or {})])

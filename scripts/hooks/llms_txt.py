@@ -1,10 +1,12 @@
-"""MkDocs hook: write llms.txt, llms-full.txt and a Markdown copy of every page into the built site.
+"""MkDocs hook: write llms.txt, llms-full.txt, one llms-<section>.txt per top-level nav section and a
+Markdown copy of every page into the built site.
 
 The pages come from the navigation (its order and its top-level sections), their text from the shared
-Markdown model (scripts/docmodel.py), the wording from scripts/llms.py. ``extra.llms_txt.details`` in
-mkdocs.yml is the paragraph under the summary. Files are written atomically; a page the model cannot read
-fails the build with its ``file:line: message``. Each page's text is remembered across the rebuilds of one
-``mkdocs serve`` (MkDocs imports a hook once per process).
+Markdown model (scripts/docmodel.py), the wording from scripts/llms.py, the provenance in each file's front
+matter from ``site_url`` and ``extra`` (scripts/siteconfig.py). ``extra.llms_txt.details`` in mkdocs.yml is
+the paragraph under the summary. Files are written atomically; a page the model cannot read, or a nav section
+that cannot be named, fails the build with its ``file:line: message``. Each page's text is remembered across
+the rebuilds of one ``mkdocs serve`` (MkDocs imports a hook once per process).
 """
 
 from __future__ import annotations
@@ -20,7 +22,21 @@ from mkdocs.structure.pages import Page as MkPage
 from scripts.cache import write_atomic
 from scripts.docmodel import parse_page
 from scripts.errors import DocError
-from scripts.llms import Entry, llms_full, llms_index, page_markdown
+from scripts.llms import (
+    FULL_NAME,
+    INDEX_NAME,
+    Bundle,
+    Entry,
+    Site,
+    llms_full,
+    llms_index,
+    llms_section,
+    page_copy,
+    page_markdown,
+    section_file_names,
+    sections,
+)
+from scripts.siteconfig import verified_against, written_for
 
 _nav_pages: list[tuple[str, MkPage]] = []
 _memo: dict[bytes, str] = {}
@@ -58,6 +74,17 @@ def _write(path: Path, text: str) -> None:
     write_atomic(path, text)
 
 
+def _config_file(config: Any) -> tuple[Path | str, str]:
+    """mkdocs.yml's path and text, for the line of a nav section in an error ("mkdocs.yml" and "" if unread)."""
+    path = config.get("config_file_path")
+    if not path:
+        return "mkdocs.yml", ""
+    try:
+        return path, Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return path, ""
+
+
 def on_post_build(config: Any) -> None:
     _fresh.clear()
     site_url = config["site_url"] or "/"
@@ -74,18 +101,26 @@ def on_post_build(config: Any) -> None:
     except DocError as exc:
         raise PluginError(str(exc)) from None
     extra = (config.get("extra") or {}).get("llms_txt") or {}
+    site = Site(name=config["site_name"], summary=config["site_description"] or "", url=site_url,
+                verified_against=verified_against(config), written_for=written_for(config))
     site_dir = Path(config["site_dir"])
     md_paths = {e.page.rel: e.md_path for e in entries}
+    groups = sections(entries)
     try:
         texts = {e.page.rel: _page_text(e, site_url, md_paths) for e in entries}
+        copies = {e.page.rel: page_copy(e, site, texts[e.page.rel]) for e in entries}
+        names = section_file_names(list(groups), *_config_file(config))
     except DocError as exc:
         raise PluginError(str(exc)) from None
     for entry in entries:
-        _write(site_dir / entry.md_path, texts[entry.page.rel])
-    summary = config["site_description"] or ""
-    _write(site_dir / "llms.txt", llms_index(entries, site_name=config["site_name"], summary=summary,
-                                             details=str(extra.get("details", "")), site_url=site_url))
-    _write(site_dir / "llms-full.txt", llms_full(entries, site_name=config["site_name"], summary=summary,
-                                                 site_url=site_url, texts=texts))
+        _write(site_dir / entry.md_path, copies[entry.page.rel])
+    bundles = [Bundle(names[title], title, len(members),
+                      llms_section(title, members, name=names[title], site=site, md_paths=md_paths, texts=texts))
+               for title, members in groups.items()]
+    full = Bundle(FULL_NAME, FULL_NAME, len(entries), llms_full(entries, site=site, texts=texts))
+    for bundle in [*bundles, full]:
+        _write(site_dir / bundle.name, bundle.text)
+    _write(site_dir / INDEX_NAME, llms_index(entries, site=site, details=str(extra.get("details", "")),
+                                             full=full, bundles=bundles))
     _memo.clear()
     _memo.update(_fresh)
