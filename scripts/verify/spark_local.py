@@ -146,6 +146,8 @@ def connect_session(work_dir: Path) -> SparkSession:
     close_connect()
     from pyspark.sql import SparkSession
 
+    if _connect_url is None:
+        raise RuntimeError("the local Spark started without its Spark Connect server")
     with connect_mode():
         _connect = SparkSession.builder.remote(_connect_url).create()
     return _connect
