@@ -8,6 +8,12 @@ Regions (see scripts/markers.py) filled here:
 - ``versions`` (any page that has the marker): the versions its examples are verified against, read from
   ``extra.verified_against`` in mkdocs.yml, or a draft notice.
 
+context7.json has no comments, so instead of a region it has generated entries: the ``rules`` that carry
+versions (those starting with one of ``VERSION_RULE_PREFIXES``: the verified-against versions and the target
+runtime, from the same ``extra`` settings as the pages' versions line) come first, the hand-written rules follow
+unchanged, and ``previousVersions`` lists a ``vX.Y.Z`` tag for each released section of CHANGELOG.md (left out
+while there is none). The file is written in one fixed layout, so ``--check`` compares all of it.
+
 Writes only files whose content changes, each atomically. ``--check`` writes nothing, prints a unified diff
 and the command that fixes it, and exits 1 when anything is stale. Bad input exits 2 with ``file:line``.
 """
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import sys
 from pathlib import Path
 
@@ -23,11 +30,16 @@ from scripts.cache import write_atomic
 from scripts.docmodel import DocSet, Page, load_docs, read_text, section_of
 from scripts.errors import DocError
 from scripts.markers import find_regions, replace_regions
+from scripts.release import CHANGELOG, released_versions
 from scripts.siteconfig import load_config, nav_pages, verified_against, written_for
 from scripts.stats import REPORT, SECTION_TITLES, Tally, load_report, tallies
 
 FIX_COMMAND = "make tables   (or: python -m scripts.tables)"
 TABLE_FILES = {Path("docs/index.md"): "", Path("README.md"): "docs/", Path("context7.md"): "docs/"}
+CONTEXT7 = Path("context7.json")
+VERSION_RULE_PREFIXES = ("Examples are verified against ", "Examples are written for ")
+RULE_MAX = 200  # Context7's schema: each rule is 5 to 200 characters
+ONE_PER_LINE = ("rules", "previousVersions")  # context7.json keys laid out one item per line
 
 
 def pct(part: int, whole: int) -> str:
@@ -79,6 +91,69 @@ def stats_table(per_section: dict[str, Tally], total: Tally) -> str:
     return "\n".join(rows)
 
 
+def version_rules(versions: dict[str, str], target: str) -> list[str]:
+    """The generated context7.json rules: what the examples are verified against and what they are written for."""
+    rules = []
+    if versions:
+        listed = ", ".join(f"{name} {version}" for name, version in versions.items())
+        rules.append(f"{VERSION_RULE_PREFIXES[0]}{listed}; with other versions, check that an API exists first.")
+    if target:
+        rules.append(f"{VERSION_RULE_PREFIXES[1]}{target} (the target runtime; the checks run locally, not on it); "
+                     "older runtimes may lack some features.")
+    return rules
+
+
+def _config_line(key: str, config_path: Path = Path("mkdocs.yml")) -> int:
+    """The 1-based line of ``key:`` in mkdocs.yml, for an error about its value (1 when not found)."""
+    try:
+        lines = config_path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    return next((i for i, line in enumerate(lines, 1) if line.strip().startswith(f"{key}:")), 1)
+
+
+def context7_layout(data: dict) -> str:
+    """context7.json in its one layout: a key per line, short lists inline, rules and versions one per line."""
+    def dump(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+    lines = ["{"]
+    for i, (key, value) in enumerate(data.items()):
+        comma = "," if i < len(data) - 1 else ""
+        if key in ONE_PER_LINE and isinstance(value, list) and value:
+            lines.append(f"  {dump(key)}: [")
+            lines += [f"    {dump(item)}{',' if j < len(value) - 1 else ''}" for j, item in enumerate(value)]
+            lines.append(f"  ]{comma}")
+        else:
+            lines.append(f"  {dump(key)}: {dump(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def context7_json(text: str, versions: dict[str, str], target: str, released: list[str]) -> str:
+    """context7.json with its version rules first and its previousVersions from the released versions."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise DocError(CONTEXT7, getattr(exc, "lineno", 1), f"malformed JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise DocError(CONTEXT7, 1, "expected a JSON object")
+    rules = data.get("rules", [])
+    if not isinstance(rules, list) or not all(isinstance(rule, str) for rule in rules):
+        raise DocError(CONTEXT7, 1, "'rules' must be a list of strings")
+    generated = version_rules(versions, target)
+    for rule in generated:
+        if len(rule) > RULE_MAX:
+            key = "verified_against" if rule.startswith(VERSION_RULE_PREFIXES[0]) else "written_for"
+            raise DocError(Path("mkdocs.yml"), _config_line(key), (
+                f"extra.{key} makes a context7.json rule of {len(rule)} characters; Context7 allows {RULE_MAX}"))
+    data["rules"] = generated + [rule for rule in rules if not rule.startswith(VERSION_RULE_PREFIXES)]
+    data.pop("previousVersions", None)
+    if released:
+        data["previousVersions"] = [{"tag": f"v{version}", "title": f"version {version}"} for version in released]
+    return context7_layout(data)
+
+
 def planned(docs: DocSet, config: dict, report: dict) -> dict[Path, str]:
     """Every file this generator owns, path -> new content."""
     order = nav_pages(config)
@@ -99,6 +174,8 @@ def planned(docs: DocSet, config: dict, report: dict) -> dict[Path, str]:
         if "versions" in find_regions(page.text, page.path):
             line = versions_line(page, versions, written_for(config))
             out[page.path] = replace_regions(page.text, page.path, {"versions": line}, set())
+    released = released_versions(read_text(CHANGELOG)) if CHANGELOG.is_file() else []
+    out[CONTEXT7] = context7_json(read_text(CONTEXT7), versions, written_for(config), released)
     return out
 
 

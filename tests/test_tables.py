@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from tests.conftest import ROOT
@@ -57,6 +58,15 @@ DRAFT = (
     "# Later\n\n<!-- generated:versions -->\n<!-- /generated:versions -->\n"
 )
 REPORT = {"pages": {"guide/a.md": {"blocks": 2, "static": 1, "executed": 0, "skipped": 1, "failed": 0}}}
+CONTEXT7 = {
+    "projectTitle": "X",
+    "folders": ["docs"],
+    "rules": ["Examples are verified against databricks-sdk 0.1.0; stale.", "A hand-written rule.", "Another one."],
+}
+VERIFIED_RULE = (
+    "Examples are verified against databricks-sdk 0.162.0, pyspark 4.2.0; "
+    "with other versions, check that an API exists first."
+)
 
 
 @pytest.fixture
@@ -67,6 +77,7 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "docs" / "guide" / "later.md").write_text(DRAFT)
     (tmp_path / "README.md").write_text(ROOT_FILE)
     (tmp_path / "context7.md").write_text(ROOT_FILE)
+    (tmp_path / "context7.json").write_text(json.dumps(CONTEXT7))
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: x\nnav:\n  - index.md\n  - guide/a.md\n  - guide/later.md\n"
         "extra:\n  verified_against:\n    databricks-sdk: 0.162.0\n    pyspark: 4.2.0\n"
@@ -125,6 +136,8 @@ def test_check_fails_on_stale_table_with_diff_and_fix_command(run_cli, project):
         ("README.md", "# R\n\n<!-- /generated:stats -->\n",
          "README.md:3: end marker for 'stats' without a start marker"),
         ("reports/verification.json", "{not json", "reports/verification.json:1: malformed JSON report"),
+        ("context7.json", "{not json", "context7.json:1: malformed JSON"),
+        ("context7.json", '{"rules": "one"}', "context7.json:1: 'rules' must be a list of strings"),
     ],
 )
 def test_bad_input_leaves_every_file_untouched(run_cli, project, target, content, expected):
@@ -135,6 +148,88 @@ def test_bad_input_leaves_every_file_untouched(run_cli, project, target, content
     assert err.startswith(expected)
     assert "Traceback" not in out + err
     assert snapshot(project) == before
+
+
+def test_context7_json_starts_its_rules_with_the_versions_and_keeps_the_hand_written_ones(run_cli, project):
+    code, _, err = run_cli("scripts.tables", cwd=project)
+    assert code == 0, err
+    assert (project / "context7.json").read_text() == (
+        "{\n"
+        '  "projectTitle": "X",\n'
+        '  "folders": ["docs"],\n'
+        '  "rules": [\n'
+        f'    "{VERIFIED_RULE}",\n'
+        '    "A hand-written rule.",\n'
+        '    "Another one."\n'
+        "  ]\n"
+        "}\n"
+    )
+
+
+def test_context7_json_names_the_target_runtime_when_mkdocs_yml_does(run_cli, project):
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text() + "  written_for: Databricks Runtime 18 LTS\n")
+    assert run_cli("scripts.tables", cwd=project)[0] == 0
+    rules = json.loads((project / "context7.json").read_text())["rules"]
+    assert rules == [
+        VERIFIED_RULE,
+        "Examples are written for Databricks Runtime 18 LTS (the target runtime; the checks run locally, not on it); "
+        "older runtimes may lack some features.",
+        "A hand-written rule.",
+        "Another one.",
+    ]
+
+
+def test_check_fails_when_context7_json_names_other_versions(run_cli, project):
+    run_cli("scripts.tables", cwd=project)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("pyspark: 4.2.0", "pyspark: 4.3.0"))
+    code, out, err = run_cli("scripts.tables", "--check", cwd=project)
+    assert code == 1
+    assert "--- context7.json (committed)" in out
+    assert f'-    "{VERIFIED_RULE}",' in out
+    assert f'+    "{VERIFIED_RULE.replace("4.2.0", "4.3.0")}",' in out
+    assert "Fix with: make tables" in err
+
+
+def test_previous_versions_are_the_released_changelog_sections_newest_first(run_cli, project):
+    (project / "CHANGELOG.md").write_text(
+        "# Changelog\n\n## Unreleased\n\n- more\n\n## 1.10.0\n\n- b\n\n## 1.2.0 - notes\n\n- a\n"
+        "\n```markdown\n## 9.9.9\n```\n"
+    )
+    assert run_cli("scripts.tables", cwd=project)[0] == 0
+    config = json.loads((project / "context7.json").read_text())
+    assert config["previousVersions"] == [
+        {"tag": "v1.10.0", "title": "version 1.10.0"},
+        {"tag": "v1.2.0", "title": "version 1.2.0"},
+    ]
+    schema = json.loads((ROOT / "scripts" / "data" / "context7.schema.json").read_text())
+    jsonschema.validate(config, schema)
+
+
+def test_no_previous_versions_before_the_first_release(run_cli, project):
+    (project / "CHANGELOG.md").write_text("# Changelog\n\n## Unreleased\n\n- first\n")
+    assert run_cli("scripts.tables", cwd=project)[0] == 0
+    assert "previousVersions" not in json.loads((project / "context7.json").read_text())
+
+
+def test_a_rule_longer_than_context7_allows_is_an_error_at_the_setting(run_cli, project):
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text() + "".join(f"    package-{i}: 1.0.{i}\n" for i in range(12)))
+    before = snapshot(project)
+    code, _, err = run_cli("scripts.tables", cwd=project)
+    assert code == 2
+    assert err.startswith("mkdocs.yml:7: extra.verified_against makes a context7.json rule of ")
+    assert snapshot(project) == before
+
+
+def test_context7_leaves_out_the_root_markdown_written_for_contributors():
+    """Context7 reads root-level Markdown whatever `folders` says: context7.md is for it, the others are not.
+    excludeFiles matches file names anywhere, so no page under docs/ may carry one of them."""
+    config = json.loads((ROOT / "context7.json").read_text())
+    roots = {p.name for p in ROOT.glob("*.md")}
+    assert roots - set(config["excludeFiles"]) == {"context7.md"}
+    assert [p for p in (ROOT / "docs").rglob("*") if p.name in config["excludeFiles"]] == []
 
 
 def test_missing_report_says_how_to_make_it(run_cli, project):
