@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -196,6 +196,74 @@ def test_deep_link_opens_at_its_heading(context, site_url):
     page.goto(page_url(site_url, "examples/sql.md") + "#subtotals-and-a-grand-total-with-rollup", wait_until="load")
     top = _settled_top(page, "subtotals-and-a-grand-total-with-rollup")
     assert 0 <= top < 120
+    page.close()
+
+
+SITE_URL = load_config(ROOT / "mkdocs.yml")["site_url"]
+ASSISTANTS = {"Open in ChatGPT": "https://chatgpt.com/?q=", "Open in Claude": "https://claude.ai/new?q="}
+
+
+def _markdown_copy(built_site, rel: str) -> str:
+    """The exact text of a page's Markdown copy in the built site (index.md next to its index.html)."""
+    _, site = built_site
+    path = page_url("", rel)
+    return (site / path / "index.md").read_bytes().decode("utf-8")
+
+
+def _copy_page(page) -> str:
+    """Press the page's "Copy page" button and return what the clipboard then holds."""
+    button = page.get_by_role("button", name="Copy page")
+    button.click()
+    page.get_by_role("button", name="Copied").wait_for(timeout=5000)
+    return page.evaluate("navigator.clipboard.readText()")
+
+
+@pytest.mark.parametrize("rel", ["index.md", "api/jobs.md"])
+def test_page_actions_copy_the_markdown_and_link_the_assistants(context, site_url, built_site, rel):
+    page = context.new_page()
+    seen = watch(page)
+    page.goto(page_url(site_url, rel), wait_until="networkidle")
+    actions = page.get_by_role("navigation", name="Page actions")
+    assert actions.get_by_role("button", name="Copy page").is_visible()
+    md_url = page_url(SITE_URL, rel) + "index.md"
+    for name, start in ASSISTANTS.items():
+        link = actions.get_by_role("link", name=name)
+        assert link.is_visible()
+        href = link.get_attribute("href") or ""
+        assert href.startswith(start), href
+        assert quote(md_url, safe="") in href, href
+        assert parse_qs(urlsplit(href).query)["q"] == [f"Read {md_url} and answer questions about it."]
+    # The links only navigate when followed: nothing is asked of the assistants at load.
+    hosts = {urlsplit(u).hostname for u in seen["urls"]}
+    assert not hosts & {"chatgpt.com", "claude.ai"}, hosts
+    assert _copy_page(page) == _markdown_copy(built_site, rel)
+    assert seen["errors"] == []
+    page.close()
+
+
+def test_copy_page_after_instant_navigation_by_keyboard(context, site_url, built_site):
+    """With navigation.instant the content is swapped without a page load: the new page's button shows, works
+    from the keyboard and copies the new page's Markdown."""
+    page = context.new_page()
+    # The theme takes over only links listed in sitemap.xml, matched on the page's protocol and host name but
+    # the sitemap's port (site_url's, none): serve the sitemap as a deployment on this host and port would.
+    _, site = built_site
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    sitemap = sitemap.replace("{0.scheme}://{0.netloc}".format(urlsplit(SITE_URL)), origin)
+    page.route("**/sitemap.xml", lambda route: route.fulfill(body=sitemap, content_type="application/xml"))
+    page.goto(site_url, wait_until="networkidle")  # the theme reads sitemap.xml before it takes over links
+    page.evaluate("window.c7SamePage = true")
+    page.locator("article a[href$='/getting-started/quickstart/']").first.click()
+    page.wait_for_url("**/getting-started/quickstart/")
+    page.get_by_role("heading", level=1).filter(has_text="Quickstart").wait_for()
+    assert page.evaluate("window.c7SamePage === true"), "a full page load, not instant navigation"
+    button = page.get_by_role("button", name="Copy page")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Copied").wait_for(timeout=5000)
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == _markdown_copy(built_site, "getting-started/quickstart.md")
     page.close()
 
 
