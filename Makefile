@@ -59,10 +59,10 @@ verify: $(STAMP) $(DBCONNECT) ## Verify every example with its tool and write re
 
 FAST := not spark and not pyright and not browser and not slow
 test-fast: $(STAMP) ## The tests that need no Spark, basedpyright, Chromium or long run (about a minute)
-	$(PY) -m pytest -m "$(FAST)"
+	$(PY) -m pytest -n auto -m "$(FAST)"
 
 test: $(STAMP) $(DBCONNECT) ## Run the whole test suite (includes verifying every example and building the site)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 BENCH_WORK := benchmarks/.work
 bench: $(STAMP) $(DBCONNECT) ## Measure build, serve, links, verification, page weight, Lighthouse (benchmarks/README.md)
