@@ -48,7 +48,7 @@ tables: $(STAMP) ## Regenerate the index, statistics and version lines in the do
 
 check: $(STAMP) ## Lint and type-check the tooling, check links, and every generator in --check mode
 	$(VENV)/bin/ruff check
-	$(VENV)/bin/basedpyright
+	$(VENV)/bin/basedpyright --project .
 	$(PY) -m scripts.links
 	$(PY) -m scripts.tables --check
 	$(PY) -m benchmarks.tables --check
