@@ -45,11 +45,15 @@ class Tally:
     executed: int = 0
     skipped: int = 0
     failed: int = 0
+    spark_connect: int = 0  # Python blocks executed through Spark Connect
+    classic: int = 0  # blocks marked as needing classic compute
+    legacy: int = 0  # blocks showing a deprecated API on purpose
     endpoints: set[tuple[str, str]] = field(default_factory=set)
     commands: set[str] = field(default_factory=set)
 
     def add(self, other: Tally) -> None:
-        for name in ("pages", "drafts", "lines", "examples", "static", "executed", "skipped", "failed"):
+        for name in ("pages", "drafts", "lines", "examples", "static", "executed", "skipped", "failed",
+                     "spark_connect", "classic", "legacy"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.endpoints |= other.endpoints
         self.commands |= other.commands
@@ -109,7 +113,7 @@ def page_tally(page: Page, report: dict) -> Tally:
     t = Tally(pages=1, drafts=int(page.status == "draft"), lines=page.line_count - generated,
               examples=len(page.examples))
     counts = report.get("pages", {}).get(page.rel, {})
-    for name in ("static", "executed", "skipped", "failed"):
+    for name in ("static", "executed", "skipped", "failed", "spark_connect", "classic", "legacy"):
         setattr(t, name, int(counts.get(name, 0)))
     for block in page.examples:
         t.endpoints.update(endpoints_in(block))

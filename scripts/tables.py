@@ -70,14 +70,15 @@ def index_table(docs: DocSet, order: list[str], per_page: dict[str, Tally], pref
 
 def stats_table(per_section: dict[str, Tally], total: Tally) -> str:
     rows = [
-        "| Section | Pages | Drafts | Lines | Examples | Verified | Executed | Skipped | Failed "
-        "| REST endpoints | CLI commands |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| Section | Pages | Drafts | Lines | Examples | Verified | Executed | Spark Connect | Classic only | Legacy "
+        "| Skipped | Failed | REST endpoints | CLI commands |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
 
     def row(name: str, t: Tally) -> str:
         return (f"| {name} | {t.pages} | {t.drafts} | {t.lines} | {t.examples} | {pct(t.verified, t.examples)} | "
-                f"{pct(t.executed, t.examples)} | {t.skipped} | {t.failed} | {len(t.endpoints)} | {len(t.commands)} |")
+                f"{pct(t.executed, t.examples)} | {t.spark_connect} | {t.classic} | {t.legacy} | {t.skipped} | "
+                f"{t.failed} | {len(t.endpoints)} | {len(t.commands)} |")
 
     for section, t in per_section.items():
         if t.pages:
@@ -85,7 +86,9 @@ def stats_table(per_section: dict[str, Tally], total: Tally) -> str:
     rows.append(row("**Total**", total))
     rows.append("")
     rows.append(f"{total.examples} examples: {pct(total.verified, total.examples)} verified by a tool, "
-                f"{pct(total.executed, total.examples)} executed, {total.skipped} skipped with a stated reason. "
+                f"{pct(total.executed, total.examples)} executed ({total.spark_connect} Python blocks through Spark "
+                f"Connect, as serverless compute runs them), {total.skipped} skipped with a stated reason; "
+                f"{total.classic} marked classic compute only, {total.legacy} legacy. "
                 "Counts are measured by `make verify` and `make tables`; REST endpoints and CLI commands are distinct "
                 "ones shown in examples.")
     return "\n".join(rows)

@@ -57,7 +57,8 @@ DRAFT = (
     '---\ntitle: "Later"\ndescription: "Not yet."\nstatus: draft\n---\n\n'
     "# Later\n\n<!-- generated:versions -->\n<!-- /generated:versions -->\n"
 )
-REPORT = {"pages": {"guide/a.md": {"blocks": 2, "static": 1, "executed": 0, "skipped": 1, "failed": 0}}}
+REPORT = {"pages": {"guide/a.md": {"blocks": 2, "static": 1, "executed": 0, "skipped": 1, "failed": 0,
+                                   "spark_connect": 0, "classic": 1, "legacy": 1}}}
 CONTEXT7 = {
     "projectTitle": "X",
     "folders": ["docs"],
@@ -97,8 +98,9 @@ def test_generates_measured_tables(run_cli, project):
     hub = (project / "docs" / "index.md").read_text()
     assert "| guide | [A guide](guide/a.md) | What the guide answers. | 2 | verified |" in hub
     assert "| guide | [Later](guide/later.md) | Not yet. | 0 | draft |" in hub
-    # 2 pages + hub; 2 examples (the text block is not one); 1 verified; 2 distinct CLI commands; 1 endpoint
-    assert "| **Total** | 3 | 1 | 49 | 2 | 1 (50%) | 0 (0%) | 1 | 0 | 1 | 2 |" in hub
+    # 2 pages + hub; 2 examples (the text block is not one); 1 verified; 1 classic-only and 1 legacy (from the
+    # report); 2 distinct CLI commands; 1 endpoint
+    assert "| **Total** | 3 | 1 | 49 | 2 | 1 (50%) | 0 (0%) | 0 | 1 | 1 | 1 | 0 | 1 | 2 |" in hub
     readme = (project / "README.md").read_text()
     assert "[A guide](docs/guide/a.md)" in readme
     guide = (project / "docs" / "guide" / "a.md").read_text()
