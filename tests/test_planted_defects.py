@@ -25,7 +25,8 @@ rows = spark.range(3).rdd.collect()
 ```
 
 ```python
-query = spark.readStream.table("main.iot.events").writeStream.trigger(processingTime="1 minute").toTable("main.iot.copy")
+events = spark.readStream.table("main.iot.events")
+query = events.writeStream.trigger(processingTime="1 minute").toTable("main.iot.copy")
 ```
 
 ```python
@@ -64,7 +65,7 @@ def test_each_planted_block_is_reported_at_its_line(run_cli, tmp_path):
     assert found == {
         (line_of("numbers = spark"), "compute"),
         (line_of("rows = spark"), "compute"),
-        (line_of("query = spark"), "compute"),
+        (line_of("query = events"), "compute"),
         (line_of("from databricks.sdk.service.serving"), "deprecated"),
         (line_of("print(orders"), "python-static"),
     }
