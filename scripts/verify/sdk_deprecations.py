@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from scripts.cache import Cache, files_digest
-from scripts.verify.sdk_endpoints import sdk_location
+from scripts.verify.sdk_endpoints import body_writes, sdk_location
 
 CLIENTS = {"WorkspaceClient": "w", "AccountClient": "a"}
 
@@ -238,7 +238,7 @@ class _Reader:
             return
         self.fields[key] = deprecated
         as_dict = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "as_dict"), None)
-        renamed = {k: a for k, a in _body_keys(as_dict, "body", self_attr=True).items() if k != a} if as_dict else {}
+        renamed = {k: a for k, a in body_writes(as_dict, "body", self_attr=True).items() if k != a} if as_dict else {}
         if renamed:
             self.json_names[key] = renamed
 
@@ -271,7 +271,7 @@ def _method(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Method:
         if why is not None and name in params:
             method.param_deprecations[name] = why
     if method.param_deprecations:
-        keys = _body_keys(fn, "body", self_attr=False)
+        keys = body_writes(fn, "body", self_attr=False)
         method.body_params = {k: p for k, p in keys.items() if p in method.param_deprecations}
         for param in method.param_deprecations:  # a parameter sent under its own name
             if param not in method.body_params.values() and param not in method.body_params:
@@ -298,29 +298,6 @@ def _forwarded(fn: ast.FunctionDef | ast.AsyncFunctionDef, methods: dict[str, Me
             why = callee.param_deprecations.get(keyword.arg or "")
             if why is not None and isinstance(keyword.value, ast.Name) and keyword.value.id in wrapper.params:
                 wrapper.param_deprecations.setdefault(keyword.value.id, why)
-
-
-def _body_keys(fn: ast.AST, var: str, *, self_attr: bool) -> dict[str, str]:
-    """``var["key"] = <expr>`` in fn: JSON key -> the attribute (``self.x``) or name the value comes from."""
-    out: dict[str, str] = {}
-    for node in ast.walk(fn):
-        if not isinstance(node, ast.Assign):
-            continue
-        for target in node.targets:
-            if not (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id == var
-                    and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str)):
-                continue
-            source = target.slice.value
-            for sub in ast.walk(node.value):
-                if (self_attr and isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name)
-                        and sub.value.id == "self"):
-                    source = sub.attr
-                    break
-                if not self_attr and isinstance(sub, ast.Name) and sub.id not in ("v", "k", "self"):
-                    source = sub.id
-                    break
-            out[target.slice.value] = source
-    return out
 
 
 def _module_names(module: str, tree: ast.Module) -> dict[str, str]:
@@ -502,10 +479,12 @@ def _from_plain(data: Any) -> DeprecationIndex:  # pyright: ignore[reportAny, re
 @lru_cache(maxsize=1)
 def load_deprecations(use_disk_cache: bool = True) -> DeprecationIndex:
     """The deprecation index of the installed databricks-sdk (cached in-process, and on disk as
-    ``sdk-deprecations`` of scripts/cache.py, keyed by the SDK version and this module's code).
+    ``sdk-deprecations`` of scripts/cache.py, keyed by the SDK version and the code of this module and of
+    sdk_endpoints, whose body reader it uses).
     Raises RuntimeError when databricks-sdk is not installed."""
     root, version = sdk_location()
-    cache = Cache("sdk-deprecations", (version, files_digest([Path(__file__)])))
+    here = Path(__file__)
+    cache = Cache("sdk-deprecations", (version, files_digest([here, here.with_name("sdk_endpoints.py")])))
     if use_disk_cache:
         stored = cache.get("index")
         if stored is not None:

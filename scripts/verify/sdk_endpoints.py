@@ -319,7 +319,7 @@ class _Extractor:
             if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
         }
         as_dict = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "as_dict"), None)
-        keys = _body_writes(as_dict, "body", self_attr=True) if as_dict else {}
+        keys = body_writes(as_dict, "body", self_attr=True) if as_dict else {}
         if not keys:  # no as_dict: the JSON keys are the field names
             keys = {name: name for name in annotations}
         return {key: self.resolve(module, annotations.get(attr)) for key, attr in keys.items()}
@@ -404,7 +404,7 @@ class _Extractor:
                     return shape.ref if shape.kind == "object" and not shape.container else None
                 if isinstance(value, ast.Dict):
                     fields.update(self._dict_fields(module, params, value))
-        for json_key, source in _body_writes(fn, name, self_attr=False).items():
+        for json_key, source in body_writes(fn, name, self_attr=False).items():
             fields[json_key] = self.resolve(module, params.get(source)) if source in params else FieldType("any")
         self.types[key] = fields
         return key
@@ -451,7 +451,7 @@ def _first_name(node: ast.expr, wanted: set[str]) -> str | None:
     return None
 
 
-def _body_writes(fn: ast.AST, var: str, *, self_attr: bool) -> dict[str, str]:
+def body_writes(fn: ast.AST, var: str, *, self_attr: bool) -> dict[str, str]:
     """``var["key"] = <expr>`` assignments in fn: JSON key -> the attribute or parameter it comes from."""
     out: dict[str, str] = {}
     for node in ast.walk(fn):
