@@ -53,6 +53,7 @@ check: $(STAMP) ## Lint and type-check the tooling, check links, and every gener
 	$(PY) -m scripts.tables --check
 	$(PY) -m benchmarks.tables --check
 	$(PY) -m scripts.snippets
+	$(PY) -m scripts.review --check
 
 verify: $(STAMP) $(DBCONNECT) ## Verify every example with its tool and write reports/verification.json
 	$(PY) -m scripts.verify --json reports/verification.json

@@ -185,6 +185,17 @@ def read_text(path: Path) -> str:
         raise DocError(path, line, f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that a date stays the text it was written as: a date that does not exist
+    (2026-02-30) would otherwise fail inside the loader with no line; scripts.review reads and checks dates."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], int]:
     """Return (front matter, number of lines it takes). Raises DocError when malformed."""
     if not text.startswith("---\n") and text.strip() != "---":
@@ -197,7 +208,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], int]:
         raise DocError(path, 1, "front matter opened with --- is never closed")
     raw = "\n".join(lines[1:end])
     try:
-        data = yaml.safe_load(raw) if raw.strip() else {}
+        data = yaml.load(raw, Loader=_FrontMatterLoader) if raw.strip() else {}  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 1

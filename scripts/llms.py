@@ -19,7 +19,6 @@ import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,6 +29,7 @@ from scripts.directives import DIRECTIVE_RE, notes, parse_directive
 from scripts.docmodel import Page
 from scripts.errors import DocError
 from scripts.markers import MARKER_RE
+from scripts.review import provenance
 
 MD_NAME = "index.md"  # the Markdown copy of a page sits next to its index.html
 FULL_NAME = "llms-full.txt"
@@ -202,38 +202,14 @@ def _site_provenance(site: Site) -> dict[str, Any]:
     return fields
 
 
-def _front_matter_line(page: Page, key: str) -> int:
-    """The 1-based line of ``key`` in the page's front matter (1 when it cannot be found)."""
-    lines = page.text.split("\n")
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
-            break
-        if re.match(rf"{re.escape(key)}\s*:", lines[index]):
-            return index + 1
-    return 1
-
-
 def _page_provenance(page: Page) -> dict[str, Any]:
     """The page's own ``reviewed`` (a date) and ``sources`` (a list), when its front matter has them."""
+    info = provenance(page)
     fields: dict[str, Any] = {}
-    reviewed = page.front_matter.get("reviewed")
-    if "reviewed" in page.front_matter:
-        if isinstance(reviewed, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", reviewed.strip()):
-            try:
-                reviewed = date.fromisoformat(reviewed.strip())
-            except ValueError:
-                reviewed = None
-        if not isinstance(reviewed, date):
-            raise DocError(page.path, _front_matter_line(page, "reviewed"),
-                           "front matter 'reviewed' must be a date written YYYY-MM-DD")
-        fields["reviewed"] = reviewed
-    sources = page.front_matter.get("sources")
-    if "sources" in page.front_matter:
-        if not (isinstance(sources, list) and sources
-                and all((isinstance(s, str) and s.strip()) or (isinstance(s, dict) and s) for s in sources)):
-            raise DocError(page.path, _front_matter_line(page, "sources"),
-                           "front matter 'sources' must be a non-empty list, one source (URL or reference) per item")
-        fields["sources"] = sources
+    if info.reviewed is not None:
+        fields["reviewed"] = info.reviewed
+    if info.sources:
+        fields["sources"] = list(info.sources)
     return fields
 
 

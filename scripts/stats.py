@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts import review
 from scripts.docmodel import Block, DocSet, Page, section_of
 from scripts.errors import DocError
 from scripts.markers import find_regions
@@ -48,12 +49,15 @@ class Tally:
     spark_connect: int = 0  # Python blocks executed through Spark Connect
     classic: int = 0  # blocks marked as needing classic compute
     legacy: int = 0  # blocks showing a deprecated API on purpose
+    reviewed: int = 0  # pages with a current review record (scripts/review.py)
+    changed: int = 0  # reviewed pages whose text changed since their review
+    review: str = ""  # one page's review state as the index table shows it
     endpoints: set[tuple[str, str]] = field(default_factory=set)
     commands: set[str] = field(default_factory=set)
 
     def add(self, other: Tally) -> None:
         for name in ("pages", "drafts", "lines", "examples", "static", "executed", "skipped", "failed",
-                     "spark_connect", "classic", "legacy"):
+                     "spark_connect", "classic", "legacy", "reviewed", "changed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.endpoints |= other.endpoints
         self.commands |= other.commands
@@ -118,6 +122,10 @@ def page_tally(page: Page, report: dict) -> Tally:
     for block in page.examples:
         t.endpoints.update(endpoints_in(block))
         t.commands.update(commands_in(block))
+    state, when = review.status(page)
+    t.reviewed = int(state == review.REVIEWED)
+    t.changed = int(state == review.CHANGED)
+    t.review = {review.REVIEWED: f"{when}", review.CHANGED: f"{when}, changed since review"}.get(state, "not yet")
     return t
 
 

@@ -55,7 +55,7 @@ def versions_line(page: Page, versions: dict[str, str], target: str = "") -> str
 
 
 def index_table(docs: DocSet, order: list[str], per_page: dict[str, Tally], prefix: str) -> str:
-    rows = ["| Section | Page | What it answers | Examples | Status |", "|---|---|---|---:|---|"]
+    rows = ["| Section | Page | What it answers | Examples | Status | Reviewed |", "|---|---|---|---:|---|---|"]
     ranked = {rel: i for i, rel in enumerate(order)}
     for page in sorted(docs.pages, key=lambda p: (ranked.get(p.rel, len(ranked)), p.rel)):
         if page.rel == "index.md":
@@ -64,21 +64,27 @@ def index_table(docs: DocSet, order: list[str], per_page: dict[str, Tally], pref
         summary = page.summary.replace("|", "\\|")
         section = SECTION_TITLES.get(section_of(page.rel), section_of(page.rel))
         rows.append(f"| {section} | [{title}]({prefix}{page.rel}) | {summary} | "
-                    f"{per_page[page.rel].examples} | {page.status} |")
+                    f"{per_page[page.rel].examples} | {page.status} | {per_page[page.rel].review} |")
     return "\n".join(rows)
+
+
+def reviewed_cell(t: Tally) -> str:
+    """Pages reviewed, and how many of them changed since their review."""
+    done = t.reviewed + t.changed
+    return f"{done} of {t.pages}" + (f" ({t.changed} changed since review)" if t.changed else "")
 
 
 def stats_table(per_section: dict[str, Tally], total: Tally) -> str:
     rows = [
         "| Section | Pages | Drafts | Lines | Examples | Verified | Executed | Spark Connect | Classic only | Legacy "
-        "| Skipped | Failed | REST endpoints | CLI commands |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| Skipped | Failed | REST endpoints | CLI commands | Reviewed |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
 
     def row(name: str, t: Tally) -> str:
         return (f"| {name} | {t.pages} | {t.drafts} | {t.lines} | {t.examples} | {pct(t.verified, t.examples)} | "
                 f"{pct(t.executed, t.examples)} | {t.spark_connect} | {t.classic} | {t.legacy} | {t.skipped} | "
-                f"{t.failed} | {len(t.endpoints)} | {len(t.commands)} |")
+                f"{t.failed} | {len(t.endpoints)} | {len(t.commands)} | {reviewed_cell(t)} |")
 
     for section, t in per_section.items():
         if t.pages:
@@ -90,7 +96,9 @@ def stats_table(per_section: dict[str, Tally], total: Tally) -> str:
                 f"Connect, as serverless compute runs them), {total.skipped} skipped with a stated reason; "
                 f"{total.classic} marked classic compute only, {total.legacy} legacy. "
                 "Counts are measured by `make verify` and `make tables`; REST endpoints and CLI commands are distinct "
-                "ones shown in examples.")
+                f"ones shown in examples. {total.reviewed + total.changed} of {total.pages} pages reviewed against "
+                f"primary sources ({total.changed} changed since their review); each review is recorded in "
+                "`reports/review/`.")
     return "\n".join(rows)
 
 

@@ -32,6 +32,29 @@ def test_announcement_names_every_verified_version_as_readable_text(built_site):
     assert text.startswith(f"Examples verified against {listed}.")
 
 
+def test_each_reviewed_page_shows_its_review_date_and_every_source_and_other_pages_show_none(built_site):
+    _, out = built_site
+    reviewed = 0
+    for page in load_docs(ROOT / "docs").pages:
+        html_path = out / ("index.html" if page.rel == "index.md" else page.rel.removesuffix(".md") + "/index.html")
+        html = html_path.read_text()
+        aside = re.search(r'<aside class="c7-page-review".*?</aside>', html, re.DOTALL)
+        if "reviewed" not in page.front_matter:
+            assert aside is None, page.rel
+            continue
+        reviewed += 1
+        assert aside is not None, page.rel
+        text = " ".join(re.sub(r"<[^>]+>", " ", aside.group(0)).split())
+        assert f"Last reviewed: {page.front_matter['reviewed']}" in text, page.rel
+        listed = re.findall(r"<li>(.*?)</li>", aside.group(0))
+        sources = page.front_matter["sources"]
+        assert isinstance(sources, list) and len(listed) == len(sources), page.rel
+        for item, source in zip(listed, sources, strict=True):
+            link = f'<a href="{source}">{source}</a>'
+            assert item == (link if source.startswith("https://") else f"<code>{source}</code>"), page.rel
+    assert reviewed > 0, "no page has a review record yet"
+
+
 def test_build_writes_llms_txt_and_404(built_site):
     """llms.txt has one H2 per top-level section of the nav, in nav order, after the pages outside sections."""
     _, out = built_site
