@@ -6,11 +6,14 @@ only the nav and ``extra`` matter here.
 
 from __future__ import annotations
 
+import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from scripts.docmodel import read_text
 from scripts.errors import DocError
 
 
@@ -74,3 +77,28 @@ def verified_against(config: dict[str, Any]) -> dict[str, str]:
 def written_for(config: dict[str, Any]) -> str:
     extra = config.get("extra") or {}
     return str(extra.get("written_for") or "")
+
+
+def differs_from_runtime(config: dict[str, Any]) -> str:
+    """Where the checks cannot use what the target runtime ships, and why (empty when they can)."""
+    extra = config.get("extra") or {}
+    return " ".join(str(extra.get("differs_from_runtime") or "").split())
+
+
+def pinned_versions(pyproject: Path) -> dict[str, str]:
+    """``name -> version`` of every ``name==version`` requirement in pyproject.toml's optional dependencies.
+    Raises DocError when the file is missing or malformed."""
+    try:
+        data = tomllib.loads(read_text(pyproject))
+    except tomllib.TOMLDecodeError as exc:
+        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 1
+        raise DocError(pyproject, line, f"malformed TOML: {exc}") from None
+    extras = (data.get("project") or {}).get("optional-dependencies") or {}
+    pins: dict[str, str] = {}
+    for requirements in extras.values():
+        for requirement in requirements if isinstance(requirements, list) else []:
+            m = re.fullmatch(r"\s*([A-Za-z0-9._-]+)\s*==\s*([^\s;,]+)\s*", str(requirement))
+            if m:
+                pins[re.sub(r"[._]+", "-", m.group(1).lower())] = m.group(2)
+    return pins
+

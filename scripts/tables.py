@@ -31,13 +31,23 @@ from scripts.docmodel import DocSet, Page, load_docs, read_text, section_of
 from scripts.errors import DocError
 from scripts.markers import find_regions, replace_regions
 from scripts.release import CHANGELOG, released_versions
-from scripts.siteconfig import load_config, nav_pages, verified_against, written_for
+from scripts.siteconfig import (
+    differs_from_runtime,
+    load_config,
+    nav_pages,
+    pinned_versions,
+    verified_against,
+    written_for,
+)
 from scripts.stats import REPORT, SECTION_TITLES, Tally, load_report, tallies
 
 FIX_COMMAND = "make tables   (or: python -m scripts.tables)"
 TABLE_FILES = {Path("docs/index.md"): "", Path("README.md"): "docs/", Path("context7.md"): "docs/"}
 CONTEXT7 = Path("context7.json")
-VERSION_RULE_PREFIXES = ("Examples are verified against ", "Examples are written for ")
+VERSION_RULE_PREFIXES = ("Examples are verified against ", "Examples are written for ",
+                         "Where the checks differ from that runtime: ")
+PYPROJECT = Path("pyproject.toml")
+NOT_PIP_PINNED = frozenset({"databricks-cli"})  # a Go binary: its version is the vendored command tree's
 RULE_MAX = 200  # Context7's schema: each rule is 5 to 200 characters
 ONE_PER_LINE = ("rules", "previousVersions")  # context7.json keys laid out one item per line
 
@@ -46,12 +56,25 @@ def pct(part: int, whole: int) -> str:
     return f"{part} ({round(100 * part / whole)}%)" if whole else "0"
 
 
-def versions_line(page: Page, versions: dict[str, str], target: str = "") -> str:
+def versions_line(page: Page, versions: dict[str, str], target: str = "", differs: str = "") -> str:
     if page.status == "draft":
         return "*Draft: the examples on this page are not yet verified.*"
     listed = ", ".join(f"{name} {version}" for name, version in versions.items())
     written = f" Written for {target}." if target else ""
-    return f"*Examples on this page are verified against {listed}.{written}*"
+    note = f" {differs}" if differs else ""
+    return f"*Examples on this page are verified against {listed}.{written}{note}*"
+
+
+def check_pins(versions: dict[str, str], pins: dict[str, str]) -> None:
+    """Each verified-against version is the version pyproject.toml pins. Raises DocError at mkdocs.yml."""
+    for name, version in versions.items():
+        if name in NOT_PIP_PINNED:
+            continue
+        pinned = pins.get(name)
+        if pinned != version:
+            where = f"pins {name}=={pinned}" if pinned else f"does not pin {name}"
+            raise DocError(Path("mkdocs.yml"), _config_line(name), (
+                f"extra.verified_against says {name} {version}, but {PYPROJECT} {where}: make them agree"))
 
 
 def index_table(docs: DocSet, order: list[str], per_page: dict[str, Tally], prefix: str) -> str:
@@ -102,8 +125,9 @@ def stats_table(per_section: dict[str, Tally], total: Tally) -> str:
     return "\n".join(rows)
 
 
-def version_rules(versions: dict[str, str], target: str) -> list[str]:
-    """The generated context7.json rules: what the examples are verified against and what they are written for."""
+def version_rules(versions: dict[str, str], target: str, differs: str = "") -> list[str]:
+    """The generated context7.json rules: what the examples are verified against, what they are written for and
+    where the checks differ from that runtime."""
     rules = []
     if versions:
         listed = ", ".join(f"{name} {version}" for name, version in versions.items())
@@ -111,6 +135,8 @@ def version_rules(versions: dict[str, str], target: str) -> list[str]:
     if target:
         rules.append(f"{VERSION_RULE_PREFIXES[1]}{target} (the target runtime; the checks run locally, not on it); "
                      "older runtimes may lack some features.")
+    if target and differs:
+        rules.append(f"{VERSION_RULE_PREFIXES[2]}{differs}")
     return rules
 
 
@@ -141,7 +167,7 @@ def context7_layout(data: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def context7_json(text: str, versions: dict[str, str], target: str, released: list[str]) -> str:
+def context7_json(text: str, versions: dict[str, str], target: str, released: list[str], differs: str = "") -> str:
     """context7.json with its version rules first and its previousVersions from the released versions."""
     try:
         data = json.loads(text)
@@ -152,10 +178,11 @@ def context7_json(text: str, versions: dict[str, str], target: str, released: li
     rules = data.get("rules", [])
     if not isinstance(rules, list) or not all(isinstance(rule, str) for rule in rules):
         raise DocError(CONTEXT7, 1, "'rules' must be a list of strings")
-    generated = version_rules(versions, target)
+    generated = version_rules(versions, target, differs)
     for rule in generated:
         if len(rule) > RULE_MAX:
-            key = "verified_against" if rule.startswith(VERSION_RULE_PREFIXES[0]) else "written_for"
+            key = ("verified_against" if rule.startswith(VERSION_RULE_PREFIXES[0]) else
+                   "written_for" if rule.startswith(VERSION_RULE_PREFIXES[1]) else "differs_from_runtime")
             raise DocError(Path("mkdocs.yml"), _config_line(key), (
                 f"extra.{key} makes a context7.json rule of {len(rule)} characters; Context7 allows {RULE_MAX}"))
     data["rules"] = generated + [rule for rule in rules if not rule.startswith(VERSION_RULE_PREFIXES)]
@@ -170,6 +197,8 @@ def planned(docs: DocSet, config: dict, report: dict) -> dict[Path, str]:
     order = nav_pages(config)
     per_page, per_section, total = tallies(docs, report)
     versions = verified_against(config)
+    check_pins(versions, pinned_versions(PYPROJECT))
+    differs = differs_from_runtime(config)
     out: dict[Path, str] = {}
     for path, prefix in TABLE_FILES.items():
         text = read_text(path)
@@ -183,10 +212,10 @@ def planned(docs: DocSet, config: dict, report: dict) -> dict[Path, str]:
         if page.path in out or page.path.resolve() in {p.resolve() for p in out}:
             continue
         if "versions" in find_regions(page.text, page.path):
-            line = versions_line(page, versions, written_for(config))
+            line = versions_line(page, versions, written_for(config), differs)
             out[page.path] = replace_regions(page.text, page.path, {"versions": line}, set())
     released = released_versions(read_text(CHANGELOG)) if CHANGELOG.is_file() else []
-    out[CONTEXT7] = context7_json(read_text(CONTEXT7), versions, written_for(config), released)
+    out[CONTEXT7] = context7_json(read_text(CONTEXT7), versions, written_for(config), released, differs)
     return out
 
 

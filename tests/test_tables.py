@@ -70,6 +70,18 @@ VERIFIED_RULE = (
 )
 
 
+PYPROJECT = """[project]
+name = "x"
+
+[project.optional-dependencies]
+verify = [
+  "databricks-sdk==0.162.0",
+  "pyspark==4.2.0",          # a comment
+  "jsonschema>=4",
+]
+"""
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     (tmp_path / "docs" / "guide").mkdir(parents=True)
@@ -83,6 +95,7 @@ def project(tmp_path: Path) -> Path:
         "site_name: x\nnav:\n  - index.md\n  - guide/a.md\n  - guide/later.md\n"
         "extra:\n  verified_against:\n    databricks-sdk: 0.162.0\n    pyspark: 4.2.0\n"
     )
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT)
     (tmp_path / "reports").mkdir()
     (tmp_path / "reports" / "verification.json").write_text(json.dumps(REPORT))
     return tmp_path
@@ -182,10 +195,38 @@ def test_context7_json_names_the_target_runtime_when_mkdocs_yml_does(run_cli, pr
     ]
 
 
+def test_a_verified_version_that_pyproject_does_not_pin_stops_the_generator_at_its_mkdocs_line(run_cli, project):
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("pyspark: 4.2.0", "pyspark: 4.1.4"))
+    before = snapshot(project)
+    code, out, err = run_cli("scripts.tables", "--check", cwd=project)
+    assert (code, out) == (2, "")
+    assert err.strip() == ("mkdocs.yml:9: extra.verified_against says pyspark 4.1.4, but pyproject.toml pins "
+                           "pyspark==4.2.0: make them agree")
+    (project / "pyproject.toml").write_text(PYPROJECT.replace('  "pyspark==4.2.0",          # a comment\n', ""))
+    code, _, err = run_cli("scripts.tables", cwd=project)
+    assert code == 2 and "but pyproject.toml does not pin pyspark" in err
+    assert snapshot(project) == {**before, "pyproject.toml": (project / "pyproject.toml").read_bytes()}
+
+
+def test_where_the_checks_differ_from_the_runtime_is_on_the_versions_line_and_a_context7_rule(run_cli, project):
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text() + "  written_for: Runtime 18 LTS\n"
+                      "  differs_from_runtime: >-\n    SQL is checked with Spark 4.2,\n    not 4.1.\n")
+    assert run_cli("scripts.tables", cwd=project)[0] == 0
+    rules = json.loads((project / "context7.json").read_text())["rules"]
+    assert rules[2] == "Where the checks differ from that runtime: SQL is checked with Spark 4.2, not 4.1."
+    guide = (project / "docs" / "guide" / "a.md").read_text()
+    assert ("*Examples on this page are verified against databricks-sdk 0.162.0, pyspark 4.2.0. Written for Runtime "
+            "18 LTS. SQL is checked with Spark 4.2, not 4.1.*") in guide
+
+
 def test_check_fails_when_context7_json_names_other_versions(run_cli, project):
     run_cli("scripts.tables", cwd=project)
     config = project / "mkdocs.yml"
     config.write_text(config.read_text().replace("pyspark: 4.2.0", "pyspark: 4.3.0"))
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("pyspark==4.2.0", "pyspark==4.3.0"))
     code, out, err = run_cli("scripts.tables", "--check", cwd=project)
     assert code == 1
     assert "--- context7.json (committed)" in out
@@ -218,6 +259,8 @@ def test_no_previous_versions_before_the_first_release(run_cli, project):
 def test_a_rule_longer_than_context7_allows_is_an_error_at_the_setting(run_cli, project):
     config = project / "mkdocs.yml"
     config.write_text(config.read_text() + "".join(f"    package-{i}: 1.0.{i}\n" for i in range(12)))
+    pins = "".join(f'  "package-{i}==1.0.{i}",\n' for i in range(12))
+    (project / "pyproject.toml").write_text(PYPROJECT.replace('  "jsonschema>=4",\n', pins))
     before = snapshot(project)
     code, _, err = run_cli("scripts.tables", cwd=project)
     assert code == 2
