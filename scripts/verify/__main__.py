@@ -1,6 +1,7 @@
 """``python -m scripts.verify [PATH ...]``: verify the examples of the docs and print a report.
 
 Exit status: 0 when every example passed or was skipped with a reason, 1 on any finding, 2 on bad input.
+``--jobs N`` shares a cold run among N processes (scripts/verify/parallel.py).
 ``--json FILE`` writes the JSON report (counts and skip reasons) that the statistics tables read;
 Results are remembered per block (scripts/verify/incremental.py): a run checks only the blocks that changed since
 the last one and still reports on every block; ``--all`` checks everything again. ``--static`` leaves out
@@ -11,14 +12,20 @@ an unknown name exits 2 with the list).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from scripts.docmodel import Page, parse_page
 from scripts.errors import DocError
-from scripts.verify import incremental, report, runner
+from scripts.verify import incremental, parallel, report, runner
 
 DOCS = Path("docs")
+MAX_DEFAULT_JOBS = 2  # each job starts a Spark JVM of about 1 GB
+
+
+def default_jobs() -> int:
+    return max(1, min(MAX_DEFAULT_JOBS, os.cpu_count() or 1))
 
 
 def collect(paths: list[str]) -> list[Page]:
@@ -50,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"run only this oracle (repeatable): {', '.join(runner.ORACLES)}")
     parser.add_argument("--all", action="store_true", help="check every block again, not only the changed ones")
     parser.add_argument("--quiet", action="store_true", help="print findings and the total only")
+    parser.add_argument("--jobs", type=int, default=default_jobs(), metavar="N",
+                        help="verify in up to N processes, each with its own Spark, when many examples are left to "
+                             f"execute (default: the number of CPUs, at most {MAX_DEFAULT_JOBS})")
     args = parser.parse_args(argv)
     if args.json and (args.only or args.static):
         parser.error("--json writes the report of a full run: leave out --only and --static")
@@ -62,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         cache = incremental.open_cache()
         if args.all:
             cache.entries.clear()
-        result = runner.run(pages, execute=not args.static, only=args.only, cache=cache)
+        result = parallel.run(pages, args.jobs, execute=not args.static, only=args.only, cache=cache)
     except runner.UnknownOracle as exc:
         print(f"python -m scripts.verify: {exc}", file=sys.stderr)
         return 2
