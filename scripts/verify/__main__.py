@@ -85,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         t = summary["total"]
         print(f"{t['blocks']} examples: {t['static']} static, {t['executed']} executed, "
               f"{t['skipped']} skipped, {t['failed']} failed")
+    if result.processes > 1:
+        print(f"shared among {result.processes} processes (--jobs)")
     fresh = max(result.seen.values(), default=0)
     if fresh < len(result.outcomes):
         print(f"checked now: {fresh} of {len(result.outcomes)} blocks; the rest unchanged since the last run "

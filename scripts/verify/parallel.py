@@ -105,4 +105,6 @@ def run(pages: Sequence[Page], jobs: int, execute: bool = True, only: Sequence[s
         for _, used in done:
             for k, value in used.items():
                 cache.put(k, value)
-    return merge(pages, [result for result, _ in done])
+    merged = merge(pages, [result for result, _ in done])
+    merged.processes = len(done)
+    return merged

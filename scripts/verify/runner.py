@@ -62,6 +62,7 @@ class RunResult:
     findings: list[Finding]
     timings: dict[str, float]
     seen: dict[str, int] = field(default_factory=dict)  # blocks each oracle was given (the rest came from the cache)
+    processes: int = 1  # how many processes shared the run (scripts/verify/parallel.py)
 
     @property
     def ok(self) -> bool:
