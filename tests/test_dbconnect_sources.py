@@ -8,13 +8,15 @@ verifier finds it from the project root, whatever else has been cleaned.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from scripts import fetch_dbconnect
+from scripts import fetch_dbconnect, siteconfig
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = fetch_dbconnect.TARGET.relative_to(fetch_dbconnect.PROJECT_ROOT)
@@ -70,6 +72,38 @@ def verify_static(project: Path, page: str) -> tuple[int, str]:
 
 def test_the_sources_live_in_a_folder_per_version_under_deps_in_the_project_root() -> None:
     assert fetch_dbconnect.TARGET == ROOT / ".deps" / f"dbconnect-{fetch_dbconnect.VERSION}"
+
+
+def runtime_major(written_for: str) -> int:
+    """The major version in ``extra.written_for``, such as 18 in "Databricks Runtime 18 LTS"."""
+    found = re.fullmatch(r"Databricks Runtime (\d+)(?:\.\d+)?(?: LTS)?", written_for)
+    assert found is not None, f"unexpected extra.written_for: {written_for!r}"
+    return int(found.group(1))
+
+
+@pytest.mark.parametrize(
+    ("written_for", "major"), [("Databricks Runtime 18 LTS", 18), ("Databricks Runtime 17.3 LTS", 17)]
+)
+def test_the_runtime_major_is_read_from_written_for(written_for: str, major: int) -> None:
+    assert runtime_major(written_for) == major
+
+
+def test_the_connect_client_fetched_has_the_major_version_of_the_runtime_the_pages_are_written_for() -> None:
+    written_for = siteconfig.written_for(siteconfig.load_config(ROOT / "mkdocs.yml"))
+    assert int(fetch_dbconnect.VERSION.split(".")[0]) == runtime_major(written_for)
+
+
+def test_only_databricks_connect_and_its_namespace_file_are_unpacked(tmp_path: Path) -> None:
+    wheel = tmp_path / "databricks_connect-18.3.7-py2.py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for name in ("databricks/__init__.py", "databricks/connect/__init__.py", "databricks/connect/session.py",
+                     "pyspark/__init__.py", "pyspark/pipelines/api.py", "databricks_connect-18.3.7.dist-info/METADATA"):
+            archive.writestr(name, "")
+    assert fetch_dbconnect.unpack_connect_package(wheel, tmp_path / "out") == 3
+    unpacked = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.*"))
+    assert unpacked == ["databricks/__init__.py", "databricks/connect/__init__.py", "databricks/connect/session.py"]
+    # The pipelines API examples are checked against is the stub in the repository, not the wheel's.
+    assert (ROOT / "scripts" / "verify" / "stubs" / "c7_lakeflow" / "__init__.pyi").is_file()
 
 
 def test_deps_is_ignored_by_git() -> None:

@@ -21,13 +21,14 @@ FIXTURES = ROOT / "tests" / "fixtures" / "verify" / "python"
 EXAMPLES = str(FIXTURES / "examples.md")
 CONNECT = str(FIXTURES / "connect.md")
 SESSIONS = str(FIXTURES / "sessions.md")
+PIPELINES = str(FIXTURES / "pipelines.md")
 HAVE_DBCONNECT = (python_static.DBCONNECT_SOURCES / "databricks" / "connect" / "__init__.py").is_file()
 needs_dbconnect = pytest.mark.skipif(not HAVE_DBCONNECT, reason="run `python -m scripts.fetch_dbconnect` first")
 
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory: pytest.TempPathFactory) -> python_static.OracleResult:
-    blocks = [block for page in (EXAMPLES, CONNECT, SESSIONS) for block in parse_page(Path(page)).blocks]
+    blocks = [block for page in (EXAMPLES, CONNECT, SESSIONS, PIPELINES) for block in parse_page(Path(page)).blocks]
     ctx = Context(work_dir=tmp_path_factory.mktemp("python-static"), project_root=ROOT)
     return python_static.check(blocks, ctx)
 
@@ -39,6 +40,7 @@ def messages_at(result: python_static.OracleResult, path: str, line: int) -> lis
 def test_every_finding_is_expected_so_every_correct_twin_passes(result: python_static.OracleResult) -> None:
     expected = {(EXAMPLES, line) for line in (11, 27, 43, 57, 67, 76, 90)}
     expected |= {(SESSIONS, line) for line in (19, 21, 59, 73, 79)}
+    expected.add((PIPELINES, 18))
     if HAVE_DBCONNECT:
         expected.add((CONNECT, 15))
     assert {(f.path, f.line) for f in result.findings} == expected
@@ -138,7 +140,7 @@ def test_skipped_and_output_blocks_are_not_checked(result: python_static.OracleR
 
 
 @needs_dbconnect
-def test_databricks_connect_is_checked_against_the_real_19_3_api(result: python_static.OracleResult) -> None:
+def test_databricks_connect_is_checked_against_the_real_18_3_api(result: python_static.OracleResult) -> None:
     assert [f for f in result.findings if f.path == CONNECT and f.line < 15] == []
     assert messages_at(result, CONNECT, 15) == [
         'Cannot access attribute "serverles" for class "Builder"; Attribute "serverles" is unknown '
@@ -148,6 +150,18 @@ def test_databricks_connect_is_checked_against_the_real_19_3_api(result: python_
 
 def test_pipelines_module_of_pyspark_4_2_resolves(result: python_static.OracleResult) -> None:
     assert [f for f in result.findings if f.path == CONNECT and f.line >= 20] == []
+
+
+def test_a_keyword_the_pipelines_reference_does_not_document_is_reported(
+    result: python_static.OracleResult,
+) -> None:
+    # create_auto_cdc_flow is a Databricks addition: the Apache Spark module and Connect 18's lack it.
+    assert messages_at(result, PIPELINES, 18) == ['No parameter named "ignore_deletes" (reportCallIssue)']
+
+
+def test_documented_auto_cdc_snapshot_flows_expectations_and_flows_pass(result: python_static.OracleResult) -> None:
+    assert [f for f in result.findings if f.path == PIPELINES and f.line != 18] == []
+    assert {line for path, line in result.checked if path == PIPELINES} == {8, 24, 47, 73}
 
 
 def test_missing_dbconnect_package_tells_you_to_fetch_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,9 @@ Steps:
    per block, except the blocks of one ``run session=NAME`` on a page, which are concatenated in
    page order into one file (as they run, so types flow from one block to the next). The folder also
    gets ``__builtins__.pyi`` (the notebook globals ``spark``, ``dbutils``, ``display``: see
-   ``stubs/__builtins__.pyi``) and the ``pyrightconfig.json`` built by ``pyright_config``.
+   ``stubs/__builtins__.pyi``), the ``c7_lakeflow`` package (``stubs/c7_lakeflow/__init__.pyi``, the
+   pipelines API examples are checked against; see ``point_pipelines_imports``) and the
+   ``pyrightconfig.json`` built by ``pyright_config``.
    Each block of a session of two or more blocks is also written alone, as its own file, exactly as a
    block outside a session: Context7 and other AI readers take one block at a time, so every example
    must stand alone.
@@ -20,7 +22,7 @@ Steps:
    block of its session: an undefined name becomes one finding at its first use, naming the blocks
    that define (or import) it; any other such error is reported with the same advice.
 
-``databricks.connect`` (databricks-connect 19.3, Python 3.12 only, not installable here) is checked
+``databricks.connect`` (databricks-connect 18.3, Python 3.12 only, not installable here) is checked
 against its real API when ``python -m scripts.fetch_dbconnect`` has unpacked it into that script's
 ``TARGET`` (``.deps/dbconnect-<version>`` in the project root); without it, blocks importing it get one
 finding telling you to run that.
@@ -50,6 +52,7 @@ from scripts.verify.base import Context, OracleResult, code_line, key
 
 NAME = "python-static"
 STUB_DIR = Path(__file__).resolve().parent / "stubs"
+LAKEFLOW_STUB = "c7_lakeflow"  # the package under STUB_DIR that ``pyspark.pipelines`` imports are pointed at
 DBCONNECT_SOURCES = fetch_dbconnect.TARGET
 FETCH_HINT = "python -m scripts.fetch_dbconnect"
 
@@ -146,9 +149,11 @@ class Unit:
         return None
 
 
-# ``pyspark.pipelines`` on a Databricks runtime is the runtime's pipelines module: the OSS-named API in its
-# Databricks flavour plus the expectation decorators (see scripts/fetch_dbconnect.py). Imports of it are
-# pointed at that union, on the same line, so Lakeflow examples are checked against what they run on.
+# ``pyspark.pipelines`` on a Databricks runtime is the runtime's pipelines module: the Apache Spark API plus
+# what Databricks adds (AUTO CDC flows, expectation decorators, more keywords). No package ships it, so
+# ``stubs/c7_lakeflow/__init__.pyi`` describes it from the Databricks Python reference. Imports of
+# ``pyspark.pipelines`` are pointed at that stub, on the same line, so Lakeflow examples are checked against
+# what they run on.
 PIPELINES_IMPORTS = (
     (re.compile(r"^(\s*)from pyspark import pipelines\b"), r"\1import c7_lakeflow"),
     (re.compile(r"^(\s*)import pyspark\.pipelines\b"), r"\1import c7_lakeflow"),
@@ -393,6 +398,7 @@ def check(blocks: Sequence[Block], ctx: Context) -> OracleResult:
     with tempfile.TemporaryDirectory(prefix="python-static-", dir=ctx.work_dir) as tmp:
         project = Path(tmp)
         shutil.copy(STUB_DIR / "__builtins__.pyi", project / "__builtins__.pyi")
+        shutil.copytree(STUB_DIR / LAKEFLOW_STUB, project / LAKEFLOW_STUB)
         config = pyright_config([dbconnect] if have_dbconnect else [])
         (project / "pyrightconfig.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
         for unit in units:
