@@ -59,6 +59,9 @@ logger.connect.level = fatal
 """
 
 
+PORT_ATTEMPTS = 3  # tries to start Spark with its Connect server on a free port
+
+
 @dataclass(frozen=True)
 class SparkParseError:
     """Spark's verdict on one statement: its message and the 1-based line inside the statement."""
@@ -85,10 +88,32 @@ def get_spark(work_dir: Path) -> SparkSession:
     log_config.write_text(LOG4J_CONFIG, encoding="utf-8")
     from pyspark.sql import SparkSession
 
-    port = _free_port()
+    # The Spark Connect port is picked free just before the JVM binds it; another process (a parallel share of
+    # the run, another verifier) can take it in between. Binding then fails as the session starts: try again on
+    # another port.
     java_opts = f"-Dderby.system.home={base / 'derby'} -Dlog4j2.configurationFile={log_config.as_uri()}"
-    _session = (
-        SparkSession.builder.master("local[2]")
+    attempt = 1
+    while True:
+        port = _free_port()
+        try:
+            session = _builder(SparkSession, base, java_opts, port).getOrCreate()
+            break
+        except Exception as exc:
+            if attempt == PORT_ATTEMPTS or "failed to bind" not in str(exc).lower():
+                raise
+            attempt += 1
+    _session = session
+    _connect_url = f"sc://127.0.0.1:{port}"
+    session.sparkContext.setLogLevel("ERROR")
+    _session_dir = base
+    atexit.register(stop_spark)
+    return session
+
+
+def _builder(session_class: Any, base: Path, java_opts: str, port: int) -> Any:
+    """The local session's builder: two cores, in-memory catalog, ANSI SQL in UTC, Spark Connect on ``port``."""
+    return (
+        session_class.builder.master("local[2]")
         .appName("docs-verify")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
@@ -106,13 +131,7 @@ def get_spark(work_dir: Path) -> SparkSession:
         .config("spark.plugins", "org.apache.spark.sql.connect.SparkConnectPlugin")
         .config("spark.connect.grpc.binding.address", "127.0.0.1")
         .config("spark.connect.grpc.binding.port", str(port))
-        .getOrCreate()
     )
-    _connect_url = f"sc://127.0.0.1:{port}"
-    _session.sparkContext.setLogLevel("ERROR")
-    _session_dir = base
-    atexit.register(stop_spark)
-    return _session
 
 
 def _free_port() -> int:
