@@ -36,7 +36,8 @@ def test_each_reviewed_page_shows_its_review_date_and_every_source_and_other_pag
     _, out = built_site
     reviewed = 0
     for page in load_docs(ROOT / "docs").pages:
-        html_path = out / ("index.html" if page.rel == "index.md" else page.rel.removesuffix(".md") + "/index.html")
+        stem = page.rel.removesuffix(".md")
+        html_path = out / (stem.removesuffix("index") if stem.endswith("index") else stem + "/") / "index.html"
         html = html_path.read_text()
         aside = re.search(r'<aside class="c7-page-review".*?</aside>', html, re.DOTALL)
         if "reviewed" not in page.front_matter:
