@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv serve build check links tables verify test test-fast bench release clean
+.PHONY: help venv serve build check links tables verify test test-fast bench bench-retrieval release clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -72,6 +72,9 @@ bench: $(STAMP) $(DBCONNECT) ## Measure build, serve, links, verification, page 
 	test -d $(BENCH_WORK)/node_modules/lighthouse || (cd $(BENCH_WORK) && npm init -y >/dev/null && \
 	  npm install --silent --no-fund --no-audit lighthouse@12.8.2)
 	$(PY) -m benchmarks.run
+
+bench-retrieval: $(STAMP) ## Ask the question bank of the snippets: top-3 and top-10 shares (benchmarks/README.md)
+	$(PY) -m benchmarks.retrieval
 
 release: $(STAMP) ## Tag vVERSION from a green verification: make release VERSION=x.y.z (never pushes)
 	$(PY) -m scripts.release "$(VERSION)"

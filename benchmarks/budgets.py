@@ -20,6 +20,7 @@ NUMBERS = {
                        "serve_edit_to_page_max_s", "links_vs_lychee_max_ratio", "verify_static_max_s",
                        "verify_full_max_s", "sql_parse_max_ms"),
     "lighthouse_targets": ("performance_min", "accessibility_min", "seo_min"),
+    "retrieval_targets": ("top10_min", "top3_min"),
 }
 
 # The budgeted build ratios: ratio key in results.json -> (our series, Zensical's series, budget key, target name).
@@ -120,6 +121,21 @@ def targets(results: dict, budgets: dict) -> list[Target]:
 
     out += _weight_targets(results.get("weight", {}).get("pages", {}), budgets)
     out += _lighthouse_targets(results.get("lighthouse", {}).get("pages", {}), lh)
+    out += _retrieval_targets(results.get("retrieval", {}), budgets["retrieval_targets"])
+    return out
+
+
+def _retrieval_targets(data: dict, limits: dict) -> list[Target]:
+    """The fused ranking's shares of the question bank (benchmarks/retrieval) against their minimums."""
+    fused = data.get("rankings", {}).get("fused", {})
+    total = data.get("questions")
+    out = []
+    for k, key in ((10, "top10_min"), (3, "top3_min")):
+        share, limit = fused.get(f"top{k}"), limits[key]
+        shown = "not measured" if share is None else (
+            f"{share:.1%} ({round(share * total)} of {total})" if total else f"{share:.1%}")
+        out.append(Target(f"questions answered in the top {k} snippets (retrieval benchmark)", f"≥ {limit:.0%}",
+                          shown, None if share is None else share >= limit, "retrieval"))
     return out
 
 

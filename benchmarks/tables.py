@@ -92,13 +92,17 @@ def _version(raw: str) -> str:
     return ""
 
 
-def _measured(data: dict, options: str, loads: list[float]) -> str:
-    """One line: when the section was measured, with which command, at what load."""
+def _when(data: dict) -> str:
+    """When a section was measured: ``2026-01-02 03:03–03:05`` (start and end minute)."""
     end = datetime.datetime.fromisoformat(data["measured_at"])
     start = end - datetime.timedelta(seconds=float(data.get("section_seconds", 0)))
-    when = f"{start:%Y-%m-%d %H:%M}" + ("" if f"{start:%H:%M}" == f"{end:%H:%M}" else f"–{end:%H:%M}")
+    return f"{start:%Y-%m-%d %H:%M}" + ("" if f"{start:%H:%M}" == f"{end:%H:%M}" else f"–{end:%H:%M}")
+
+
+def _measured(data: dict, options: str, loads: list[float]) -> str:
+    """One line: when the section was measured, with which command, at what load."""
     load = f", load {figures.span(loads)}" if loads else ""
-    return f"*Measured {when} by `python -m benchmarks.run --only {options}`{load}.*"
+    return f"*Measured {_when(data)} by `python -m benchmarks.run --only {options}`{load}.*"
 
 
 # --------------------------------------------------------------------------------------------------- regions
@@ -245,6 +249,51 @@ def lighthouse(data: dict, budget: dict, section: str = "lighthouse") -> str:
     return "\n".join(lines)
 
 
+RANKING_LABELS = {
+    "bm25": "BM25 alone (bm25s, stemmed words and split identifiers)",
+    "embedding": "embedding alone (WordLlama `l2_supercat`, heading path and lead)",
+    "fused": "BM25 + embedding, weighted reciprocal rank fusion (the benchmark's figure)",
+}
+
+
+HALF_LABELS = {
+    "odd": "odd-numbered questions (the embedding input and weight were chosen on these)",
+    "even": "even-numbered questions (held out from that choice)",
+}
+
+
+def _share(value: float) -> str:
+    return f"{value:.1%}"
+
+
+def retrieval(data: dict, budget: dict) -> str:
+    corpus, versions = data["corpus"], data["versions"]
+    tools = ", ".join(f"{name} {version}" for name, version in versions.items())
+    lines = [f"*Measured {_when(data)} by `python -m benchmarks.retrieval` ({tools}): {data['questions']} questions, "
+             f"{corpus['snippets']:,} snippets ({corpus['code']:,} code, {corpus['text']} text) from "
+             f"{corpus['pages']} pages.*", ""]
+    lines += _header("Ranking", "top 3", "top 10")
+    for name, s in data["rankings"].items():
+        fused = name == "fused"
+        lines.append(_row(RANKING_LABELS.get(name, name), _bold(_share(s["top3"]), fused),
+                          _bold(_share(s["top10"]), fused)))
+    limits = budget["retrieval_targets"]
+    lines += ["", f"Targets: top 10 ≥ {limits['top10_min']:.0%}, top 3 ≥ {limits['top3_min']:.0%} (budgets.json).", ""]
+    lines += _header("Questions (fused ranking)", "questions", "top 3", "top 10")
+    for name, s in data["sections"].items():
+        lines.append(_row(f"section `{name}`", s["questions"], _share(s["top3"]), _share(s["top10"])))
+    for name, s in data.get("halves", {}).items():
+        lines.append(_row(HALF_LABELS.get(name, name), s["questions"], _share(s["top3"]), _share(s["top10"])))
+    misses = data["misses"]
+    beyond = [m for m in misses if m["rank"] is None or m["rank"] > 10]
+    lines += ["", f"Not in the top 3: {len(misses)} questions, {len(beyond)} of them not in the top 10 either "
+                  "(expected heading, its rank, and the snippet that came first):", ""]
+    for m in misses:
+        where = "not in the top 10" if m["rank"] is None or m["rank"] > 10 else f"rank {m['rank']}"
+        lines.append(f"- {m['question']} Expected `{m['expected']}`, {where}; first: `{m['first']}`.")
+    return "\n".join(lines)
+
+
 def targets(results: dict, budget: dict) -> str:
     lines = _header("Target", "budget", "result", "met?")
     for t in budgets.targets(results, budget):
@@ -262,7 +311,10 @@ SECTIONS: dict[str, tuple[str, Callable[[dict, dict], str]]] = {
     "bench-weight": ("weight", weight),
     "bench-lighthouse": ("lighthouse", lighthouse),
     "bench-lighthouse-before": ("lighthouse-before", lambda d, b: lighthouse(d, b, "lighthouse-before")),
+    "bench-retrieval": ("retrieval", retrieval),
 }
+# The command that measures a section, when it is not ``python -m benchmarks.run --only SECTION``.
+COMMANDS = {"retrieval": "python -m benchmarks.retrieval"}
 REGIONS = {"bench-versions", "bench-targets", *SECTIONS}
 
 
@@ -272,7 +324,8 @@ def regions(results: dict, budget: dict, results_path: Path) -> dict[str, str]:
     for region, (section, render) in SECTIONS.items():
         data = results.get(section)
         if data is None:
-            out[region] = f"*Not measured yet: `python -m benchmarks.run --only {section}`.*"
+            command = COMMANDS.get(section, f"python -m benchmarks.run --only {section}")
+            out[region] = f"*Not measured yet: `{command}`.*"
             continue
         out[region] = _guarded(results_path, section, render, data, budget)
     out["bench-versions"] = _guarded(results_path, "runs_meta", lambda r, _: versions(r), results, budget)
