@@ -68,6 +68,9 @@ def repo(tmp_path: Path, run_cli) -> Path:
         "site_name: x\nnav:\n  - index.md\n  - guide/a.md\n"
         "extra:\n  verified_against:\n    databricks-sdk: 0.162.0\n"
     )
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[project.optional-dependencies]\nverify = ["databricks-sdk==0.162.0"]\n'
+    )
     (tmp_path / "reports").mkdir()
     (tmp_path / "reports" / "verification.json").write_text(json.dumps(GREEN))
     (tmp_path / "CHANGELOG.md").write_text(CHANGELOG)
