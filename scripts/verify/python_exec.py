@@ -46,7 +46,7 @@ from typing import Any
 from scripts.docmodel import Block
 from scripts.readers import python
 from scripts.verify import spark_local
-from scripts.verify.base import Context, OracleResult, code_line, key
+from scripts.verify.base import BlockKey, Context, OracleResult, code_line, key
 
 NAME = "python-run"
 LANGUAGES = frozenset({"python"})
@@ -337,7 +337,7 @@ def check(blocks: Sequence[Block], ctx: Context, timeout: float = TIMEOUT_SECOND
     following = {(b.path, b.index - 1): b for b in blocks if b.is_output}
     for block in runnable:
         result.checked.add(key(block))
-    blocked = set()
+    blocked: set[BlockKey] = set()
     for block in runnable:
         line = dbutils_use(block)
         if line is not None:
@@ -351,6 +351,18 @@ def check(blocks: Sequence[Block], ctx: Context, timeout: float = TIMEOUT_SECOND
         return result
     exec_root = ctx.work_dir / "exec"
     exec_root.mkdir(parents=True, exist_ok=True)
+    # Between blocks too, the process works in the work folder: MLflow code left running by a block (the clean-up
+    # of mlflow.pyfunc.spark_udf) falls back to ./mlruns, which must not land in the project.
+    with contextlib.chdir(exec_root):
+        _run_groups(runnable, blocked, following, ctx, exec_root, timeout, result)
+    if spark_local.spark_started():
+        spark_local.reset_state(spark_local.get_spark(ctx.work_dir))
+    return result
+
+
+def _run_groups(runnable: Sequence[Block], blocked: set[BlockKey], following: dict[tuple[str, int], Block],
+                ctx: Context, exec_root: Path, timeout: float, result: OracleResult) -> None:
+    """Run each session group of blocks, recording what ran and what failed in ``result``."""
     for group in _sessions(runnable):
         if any(key(b) in blocked for b in group):
             continue
@@ -387,6 +399,3 @@ def check(blocks: Sequence[Block], ctx: Context, timeout: float = TIMEOUT_SECOND
                         code_line(expected, offset),
                     )
     spark_local.close_connect()
-    if spark_local.spark_started():
-        spark_local.reset_state(spark_local.get_spark(ctx.work_dir))
-    return result
