@@ -87,7 +87,9 @@ def test_dbutils_block_cannot_run(ran: OracleResult) -> None:
 def test_mlflow_tracks_into_the_work_dir_and_cwd_is_a_session_folder(ran: OracleResult, ctx: Context) -> None:
     assert (RUN_PAGE, 84) in ran.executed and 95 not in by_line(ran)
     assert (ctx.work_dir / "mlflow.db").is_file()
-    assert not (Path.cwd() / "mlruns").exists()
+    # No run lands in the project. (MLflow may leave an empty ./mlruns behind from another run of the verifier:
+    # mlflow.pyfunc.spark_udf's clean-up; runs and artifacts never go there.)
+    assert not any((Path.cwd() / "mlruns").rglob("*"))
 
 
 def test_no_other_findings(ran: OracleResult) -> None:
